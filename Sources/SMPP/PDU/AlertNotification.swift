@@ -1,0 +1,23 @@
+import NIOCore
+
+/// alert_notification: the MC tells an ESME that a mobile became reachable (or not).
+public struct AlertNotification: Hashable, Sendable {
+    public var source: Address
+    public var esmeAddress: Address
+
+    public init(source: Address, esmeAddress: Address) {
+        self.source = source
+        self.esmeAddress = esmeAddress
+    }
+
+    init(from reader: inout PDUReader) throws(SMPPDecodingError) {
+        source = try reader.readSourceAddress(.sourceAddr65)
+        esmeAddress = try reader.readAddress(ton: "esme_addr_ton", npi: "esme_addr_npi", .esmeAddr,
+                                             tonStatus: .invalidDestinationTON, npiStatus: .invalidDestinationNPI)
+    }
+
+    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
+        try buffer.writeAddress(source, .sourceAddr65, pdu: id)
+        try buffer.writeAddress(esmeAddress, .esmeAddr, pdu: id)
+    }
+}

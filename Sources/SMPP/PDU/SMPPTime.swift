@@ -1,0 +1,68 @@
+/// An SMPP time field value: `YYMMDDhhmmsstnnp` (reference §6), absolute or relative.
+public struct SMPPTime: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        /// An absolute time; `quarterHours` is the offset from UTC, signed.
+        case absolute(quarterHours: Int)
+        /// A duration from now; the date part counts years, months, days.
+        case relative
+    }
+
+    public var year: Int
+    public var month: Int
+    public var day: Int
+    public var hour: Int
+    public var minute: Int
+    public var second: Int
+    public var tenths: Int
+    public var kind: Kind
+
+    /// Parses the 16-character form; returns nil for anything else (the empty value included).
+    public init?(_ text: String) {
+        guard SMPPTime.problem(in: text) == nil, !text.isEmpty else { return nil }
+        let d = Array(text.utf8).map { Int($0) - 48 }
+        year = d[0] * 10 + d[1]
+        month = d[2] * 10 + d[3]
+        day = d[4] * 10 + d[5]
+        hour = d[6] * 10 + d[7]
+        minute = d[8] * 10 + d[9]
+        second = d[10] * 10 + d[11]
+        tenths = d[12]
+        let quarters = d[13] * 10 + d[14]
+        switch text.utf8.last {
+        case UInt8(ascii: "R"): kind = .relative
+        case UInt8(ascii: "-"): kind = .absolute(quarterHours: -quarters)
+        default: kind = .absolute(quarterHours: quarters)
+        }
+    }
+
+    /// Why `text` is not a valid time field, or nil when it is (empty counts as valid).
+    public static func problem(in text: String) -> String? {
+        let bytes = text.utf8
+        if bytes.isEmpty { return nil }
+        guard bytes.count == 16 else {
+            return "\"\(text)\" is neither empty nor 16 characters YYMMDDhhmmsstnnp"
+        }
+        var digits = [Int]()
+        digits.reserveCapacity(15)
+        for (index, byte) in bytes.enumerated() where index < 15 {
+            guard byte >= 0x30, byte <= 0x39 else { return "\"\(text)\": character \(index + 1) is not a digit" }
+            digits.append(Int(byte) - 48)
+        }
+        let p = bytes[bytes.index(bytes.startIndex, offsetBy: 15)]
+        switch p {
+        case UInt8(ascii: "R"):
+            return nil
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let month = digits[2] * 10 + digits[3], day = digits[4] * 10 + digits[5]
+            let hour = digits[6] * 10 + digits[7], minute = digits[8] * 10 + digits[9], second = digits[10] * 10 + digits[11]
+            let quarters = digits[13] * 10 + digits[14]
+            guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else {
+                return "\"\(text)\" is not a valid date and time"
+            }
+            guard quarters <= 48 else { return "\"\(text)\": UTC offset \(quarters) quarter hours is above 48" }
+            return nil
+        default:
+            return "\"\(text)\": the last character must be +, - or R"
+        }
+    }
+}
