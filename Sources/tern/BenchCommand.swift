@@ -1,0 +1,105 @@
+import ArgumentParser
+import NIOCore
+import SMPP
+
+/// `tern bench`: measures the hot paths on this machine, one core, release build.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Tern's hot paths on this machine.",
+        subcommands: [Codec.self]
+    )
+
+    struct Codec: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "PDUs decoded and encoded per second on one core (submit_sm, submit_sm_resp, deliver_sm receipt).",
+            discussion: "Build with -c release for meaningful figures (scripts/run bench codec does). Mallocs per PDU are measured by the Benchmarks package (see BENCHMARKS.md)."
+        )
+
+        @Option(help: "Seconds to run each case.")
+        var seconds: Double = 1.0
+
+        func run() throws {
+            #if DEBUG
+            print("note: this is a debug build; figures are far below release (use scripts/run bench codec)")
+            #endif
+            let fixtures = try CodecFixtures()
+            print("case                          PDUs/s")
+            for (name, pdu) in [("submit_sm", fixtures.submitSM), ("submit_sm_resp", fixtures.submitSMResp), ("deliver_sm receipt", fixtures.receipt)] {
+                let frame = try pdu.encoded()
+                let decodeRate = try measure(seconds: seconds) { count in
+                    var checksum: UInt32 = 0
+                    for _ in 0..<count { checksum &+= try PDU.decode(frame).sequenceNumber }
+                    return checksum
+                }
+                print(pad("\(name) decode", 30) + format(decodeRate))
+                var buffer = ByteBuffer()
+                buffer.reserveCapacity(1024)
+                let encodeRate = try measure(seconds: seconds) { count in
+                    var checksum: UInt32 = 0
+                    for _ in 0..<count {
+                        buffer.clear()
+                        try pdu.encode(into: &buffer)
+                        checksum &+= UInt32(buffer.readableBytes)
+                    }
+                    return checksum
+                }
+                print(pad("\(name) encode", 30) + format(encodeRate))
+            }
+        }
+
+        /// Runs batches until `seconds` have passed; returns operations per second.
+        private func measure(seconds: Double, _ batch: (Int) throws -> UInt32) throws -> Double {
+            let clock = ContinuousClock()
+            var operations = 0
+            var sink: UInt32 = 0
+            let budget = Duration.milliseconds(Int64(seconds * 1000))
+            let start = clock.now
+            while clock.now - start < budget {
+                sink &+= try batch(10_000)
+                operations += 10_000
+            }
+            let elapsed = clock.now - start
+            if sink == 0x7FFF_FFFF { print("") }  // keeps the optimizer from dropping the work
+            let (whole, attos) = elapsed.components
+            return Double(operations) / (Double(whole) + Double(attos) / 1e18)
+        }
+
+        private func pad(_ text: String, _ width: Int) -> String {
+            text + String(repeating: " ", count: max(1, width - text.count))
+        }
+
+        private func format(_ rate: Double) -> String {
+            let whole = Int(rate.rounded())
+            var digits = String(whole)
+            var grouped = ""
+            while digits.count > 3 {
+                grouped = "," + String(digits.suffix(3)) + grouped
+                digits.removeLast(3)
+            }
+            return digits + grouped
+        }
+    }
+}
+
+/// Representative PDUs of the per-message path.
+struct CodecFixtures {
+    let submitSM: PDU
+    let submitSMResp: PDU
+    let receipt: PDU
+
+    init() throws {
+        submitSM = PDU(.submitSM(SubmitSM(
+            source: .alphanumeric("TernBank"), destination: .international("447700900123"),
+            registeredDelivery: .receipt, shortMessage: ByteBuffer(string: "Your verification code is 482913. It expires in 10 minutes."))),
+            sequenceNumber: 42)
+        submitSMResp = PDU(.submitSMResp(SubmitSMResp(messageID: "0b7f3c2e9a41d5f8")), sequenceNumber: 42)
+        var tlvs = TLVList()
+        try tlvs.appendString(.receiptedMessageID, "0b7f3c2e9a41d5f8")
+        try tlvs.appendInteger(.messageState, 2)
+        receipt = PDU(.deliverSM(DeliverSM(
+            source: .international("447700900123"), destination: .alphanumeric("TernBank"), esmClass: .deliveryReceipt,
+            shortMessage: ByteBuffer(string: "id:0b7f3c2e9a41d5f8 sub:001 dlvrd:001 submit date:2611221200 done date:2611221200 stat:DELIVRD err:000 text:Your verification co"))),
+            sequenceNumber: 7, tlvs: tlvs)
+    }
+}
