@@ -1,9 +1,4 @@
-// TEMPORARY until Text/DataCoding.swift and Receipt/MessageState.swift land.
-public struct DataCoding: RawRepresentable, Hashable, Sendable {
-    public var rawValue: UInt8
-    public init(rawValue: UInt8) { self.rawValue = rawValue }
-    public static let mcDefault = DataCoding(rawValue: 0)
-}
+// TEMPORARY until Receipt/MessageState.swift lands.
 public struct MessageState: RawRepresentable, Hashable, Sendable {
     public var rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }

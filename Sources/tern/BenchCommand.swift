@@ -2,6 +2,21 @@ import ArgumentParser
 import NIOCore
 import SMPP
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Heap allocations so far, when scripts/bench preloaded its counting allocator; nil otherwise.
+func mallocCount() -> Int64? {
+    #if canImport(Glibc)
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "tern_malloc_count") else { return nil }
+    typealias Counter = @convention(c) () -> Int64
+    return unsafeBitCast(symbol, to: Counter.self)()
+    #else
+    return nil
+    #endif
+}
+
 /// `tern bench`: measures the hot paths on this machine, one core, release build.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -24,18 +39,19 @@ struct BenchCommand: ParsableCommand {
             print("note: this is a debug build; figures are far below release (use scripts/run bench codec)")
             #endif
             let fixtures = try CodecFixtures()
-            print("case                          PDUs/s")
+            let counting = mallocCount() != nil
+            print("case                          PDUs/s" + (counting ? "        mallocs/PDU" : ""))
             for (name, pdu) in [("submit_sm", fixtures.submitSM), ("submit_sm_resp", fixtures.submitSMResp), ("deliver_sm receipt", fixtures.receipt)] {
                 let frame = try pdu.encoded()
-                let decodeRate = try measure(seconds: seconds) { count in
+                let decode = try measure(seconds: seconds) { count in
                     var checksum: UInt32 = 0
                     for _ in 0..<count { checksum &+= try PDU.decode(frame).sequenceNumber }
                     return checksum
                 }
-                print(pad("\(name) decode", 30) + format(decodeRate))
+                print(pad("\(name) decode", 30) + pad(format(decode.rate), 14) + decode.mallocs)
                 var buffer = ByteBuffer()
                 buffer.reserveCapacity(1024)
-                let encodeRate = try measure(seconds: seconds) { count in
+                let encode = try measure(seconds: seconds) { count in
                     var checksum: UInt32 = 0
                     for _ in 0..<count {
                         buffer.clear()
@@ -44,13 +60,16 @@ struct BenchCommand: ParsableCommand {
                     }
                     return checksum
                 }
-                print(pad("\(name) encode", 30) + format(encodeRate))
+                print(pad("\(name) encode", 30) + pad(format(encode.rate), 14) + encode.mallocs)
             }
         }
 
-        /// Runs batches until `seconds` have passed; returns operations per second.
-        private func measure(seconds: Double, _ batch: (Int) throws -> UInt32) throws -> Double {
+        /// Runs batches until `seconds` have passed; returns operations per second and, when
+        /// allocations are counted, allocations per operation.
+        private func measure(seconds: Double, _ batch: (Int) throws -> UInt32) throws -> (rate: Double, mallocs: String) {
             let clock = ContinuousClock()
+            _ = try batch(1_000)  // warm up: first-use allocations are not per-PDU costs
+            let mallocsBefore = mallocCount()
             var operations = 0
             var sink: UInt32 = 0
             let budget = Duration.milliseconds(Int64(seconds * 1000))
@@ -60,9 +79,13 @@ struct BenchCommand: ParsableCommand {
                 operations += 10_000
             }
             let elapsed = clock.now - start
+            let mallocsAfter = mallocCount()
             if sink == 0x7FFF_FFFF { print("") }  // keeps the optimizer from dropping the work
             let (whole, attos) = elapsed.components
-            return Double(operations) / (Double(whole) + Double(attos) / 1e18)
+            let rate = Double(operations) / (Double(whole) + Double(attos) / 1e18)
+            guard let before = mallocsBefore, let after = mallocsAfter else { return (rate, "") }
+            let perPDU = Double(after - before) / Double(operations)
+            return (rate, String(Int((perPDU * 100).rounded())).withDecimalPoint)
         }
 
         private func pad(_ text: String, _ width: Int) -> String {
@@ -101,5 +124,13 @@ struct CodecFixtures {
             source: .international("447700900123"), destination: .alphanumeric("TernBank"), esmClass: .deliveryReceipt,
             shortMessage: ByteBuffer(string: "id:0b7f3c2e9a41d5f8 sub:001 dlvrd:001 submit date:2611221200 done date:2611221200 stat:DELIVRD err:000 text:Your verification co"))),
             sequenceNumber: 7, tlvs: tlvs)
+    }
+}
+
+extension String {
+    /// "123" as "1.23": two decimals without Foundation's formatters.
+    fileprivate var withDecimalPoint: String {
+        let padded = count < 3 ? String(repeating: "0", count: 3 - count) + self : self
+        return padded.dropLast(2) + "." + padded.suffix(2)
     }
 }

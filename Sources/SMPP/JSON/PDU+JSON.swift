@@ -171,9 +171,17 @@ extension TLV {
                 value = .string(hexString(self.value))
             }
         case .cString?:
+            // A C-string TLV prints as text only when it is well formed (one final NUL, valid
+            // UTF-8); anything else an MC sent is shown as `value_hex` so it round-trips exactly.
             let bytes = self.value.readableBytesView
-            let text = bytes.last == 0 ? bytes.dropLast() : bytes[...]
-            value = String(validating: text, as: UTF8.self).map(JSONValue.string) ?? .string(hexString(self.value))
+            if bytes.last == 0, !bytes.dropLast().contains(0), let text = String(validating: bytes.dropLast(), as: UTF8.self) {
+                value = .string(text)
+            } else {
+                return .object([
+                    ("tag", .string(hex16(tag.rawValue))), ("name", .string(tag.name)),
+                    ("length", .number(Int64(self.value.readableBytes))), ("value_hex", .string(hexString(self.value))),
+                ])
+            }
         case .octets?, nil:
             value = .string(hexString(self.value))
         }
@@ -199,6 +207,10 @@ extension TLVList {
         var declaredLength: Int?
         if case .number(let n)? = item["length"] { declaredLength = Int(n) }
         var bytes = ByteBuffer()
+        if case .string(let text)? = item["value_hex"] {
+            guard let raw = bytesFromHex(text) else { throw PDUJSONError(reason: "\(pdu).tlvs \(tag.name): value_hex \"\(text)\" is not hex") }
+            bytes.writeBytes(raw)
+        } else {
         switch (item["value"], tag.valueKind) {
         case (.number(let n)?, let kind):
             let width: Int
@@ -218,6 +230,7 @@ extension TLVList {
             bytes.writeBytes(raw)
         default:
             throw PDUJSONError(reason: "\(pdu).tlvs \(tag.name): missing or unusable \"value\"")
+        }
         }
         do {
             try append(tag, bytes)

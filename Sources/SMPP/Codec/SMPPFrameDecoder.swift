@@ -1,0 +1,41 @@
+import NIOCore
+
+/// Frames the inbound byte stream into PDUs and decodes them.
+///
+/// A PDU whose body is malformed is passed on as `.failure` so the session can answer it and go
+/// on; a `command_length` that cannot be trusted is thrown, and the session answers it and
+/// closes. Wrap in `ByteToMessageHandler`.
+public struct SMPPFrameDecoder: NIOSingleStepByteToMessageDecoder {
+    public typealias InboundOut = Result<PDU, SMPPDecodingError>
+
+    public var framing: PDUFraming
+
+    public init(framing: PDUFraming = PDUFraming()) {
+        self.framing = framing
+    }
+
+    public mutating func decode(buffer: inout ByteBuffer) throws -> InboundOut? {
+        guard let frame = try framing.nextFrame(from: &buffer) else { return nil }
+        do {
+            return .success(try PDU.decode(frame))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> InboundOut? {
+        try decode(buffer: &buffer)
+    }
+}
+
+/// Writes outbound PDUs. A PDU that breaks a field limit fails its write promise with an
+/// `SMPPEncodingError` and nothing reaches the wire.
+public struct SMPPPDUEncoder: MessageToByteEncoder {
+    public typealias OutboundIn = PDU
+
+    public init() {}
+
+    public func encode(data: PDU, out: inout ByteBuffer) throws {
+        try data.encode(into: &out)
+    }
+}
