@@ -30,7 +30,7 @@ struct RequestWindow<Instant: InstantProtocol>: Sendable where Instant.Duration 
 
     /// Whether a request with this command id needs a free slot. Session management PDUs never
     /// wait for one, so a full window cannot stop keep-alives or an orderly unbind.
-    @inlinable static func occupiesSlot(_ commandID: CommandID) -> Bool {
+    static func occupiesSlot(_ commandID: CommandID) -> Bool {
         switch commandID {
         case .enquireLink, .unbind, .bindTransmitter, .bindReceiver, .bindTransceiver: false
         default: true

@@ -55,7 +55,7 @@ public struct DataCoding: RawRepresentable, Hashable, Sendable, CustomStringConv
         rawValue >= 0xF0 ? rawValue & 0x03 : nil
     }
 
-    /// A short human name for logs and the admin UI, e.g. `GSM 7-bit default` or `UCS-2`.
+    /// A short human name for logs and the admin UI, e.g. `MC default (GSM 7-bit)` or `UCS-2`.
     public var name: String {
         switch rawValue {
         case 0x00: return "MC default (GSM 7-bit)"
