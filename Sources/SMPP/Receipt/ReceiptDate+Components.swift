@@ -55,23 +55,18 @@ extension ReceiptDate {
             )
         }
 
-        /// `YYMMDDhhmm`, or `YYMMDDhhmmss` (seconds 00 when unknown).
+        /// `YYMMDDhhmm`, or `YYMMDDhhmmss` (seconds 00 when unknown). Each part is clamped to two digits.
         public func digits(includingSeconds: Bool) -> String {
-            var out = ""
-            out.reserveCapacity(12)
-            appendTwoDigits(year, to: &out)
-            appendTwoDigits(month, to: &out)
-            appendTwoDigits(day, to: &out)
-            appendTwoDigits(hour, to: &out)
-            appendTwoDigits(minute, to: &out)
-            if includingSeconds { appendTwoDigits(second ?? 0, to: &out) }
-            return out
+            ReceiptTextWriter.string(capacity: 12) { write(includingSeconds: includingSeconds, to: &$0) }
         }
 
-        private func appendTwoDigits(_ value: Int, to out: inout String) {
-            let clamped = Swift.min(Swift.max(value, 0), 99)
-            out.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(clamped / 10)))
-            out.unicodeScalars.append(Unicode.Scalar(UInt8(ascii: "0") + UInt8(clamped % 10)))
+        func write(includingSeconds: Bool, to out: inout ReceiptTextWriter) {
+            out.appendDigits(year, width: 2)
+            out.appendDigits(month, width: 2)
+            out.appendDigits(day, width: 2)
+            out.appendDigits(hour, width: 2)
+            out.appendDigits(minute, width: 2)
+            if includingSeconds { out.appendDigits(second ?? 0, width: 2) }
         }
     }
 }

@@ -14,6 +14,12 @@ public struct ReceiptDate: Hashable, Sendable, CustomStringConvertible {
         self.components = Components(digits: text.utf8)
     }
 
+    /// Keeps text and parts already known to agree (the parser's fast path).
+    init(text: String, components: Components?) {
+        self.text = text
+        self.components = components
+    }
+
     /// Builds a date from its parts; `text` is 10 digits, or 12 when `second` is given.
     /// Values are clamped to two digits each.
     public init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int? = nil) {

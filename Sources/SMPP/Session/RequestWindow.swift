@@ -43,17 +43,19 @@ struct RequestWindow<Instant: InstantProtocol>: Sendable where Instant.Duration 
 
     func contains(_ sequenceNumber: UInt32) -> Bool { entries[sequenceNumber] != nil }
 
-    subscript(sequenceNumber: UInt32) -> Entry? { entries[sequenceNumber] }
-
-    mutating func insert(_ sequenceNumber: UInt32, _ entry: Entry) {
-        if entries.updateValue(entry, forKey: sequenceNumber) == nil, Self.occupiesSlot(entry.commandID) {
-            windowedCount += 1
+    /// Records a request unless its sequence number is already outstanding; one hash lookup.
+    mutating func insertIfAbsent(_ sequenceNumber: UInt32, _ entry: Entry) -> Bool {
+        if let previous = entries.updateValue(entry, forKey: sequenceNumber) {
+            entries[sequenceNumber] = previous
+            return false
         }
+        if Self.occupiesSlot(entry.commandID) { windowedCount += 1 }
         if let bound = oldestLowerBound {
             if entry.sentAt < bound { oldestLowerBound = entry.sentAt }
         } else {
             oldestLowerBound = entry.sentAt
         }
+        return true
     }
 
     mutating func remove(_ sequenceNumber: UInt32) -> Entry? {

@@ -14,6 +14,19 @@
 ///   the hot path (a request and its response) is a dictionary insert and a removal.
 ///
 /// Peer input never traps; anything the peer gets wrong becomes an action.
+///
+/// How a handler drives it (one `run(_:)` switch over ``SessionAction``):
+/// - `channelActive`: `connectionOpened(now:)`, then schedule `tick(now:)` every
+///   `timers.tickInterval` (or a one-shot at ``nextDeadline``).
+/// - each decoded PDU: `run(pduReceived(id, sequenceNumber:, status:, now:))`; `.forward` hands the
+///   PDU to the application.
+/// - the application writes a request: `requestWillBeSent(id, now:)`; on `.sendRequest` write it
+///   with that sequence number and keep its promise under that number.
+/// - the application writes a bind_*_resp (as MC): `bindResponseSent(status:)` after the write.
+/// - graceful shutdown: `unbindRequested(now:)`; `channelInactive`: `closed()`; fatal error: `errorHappened()`.
+///
+/// Keep the machine a stored property of the handler and mutate it in place, so the window's
+/// dictionary is never copied. For the hot path use ``SessionInstant`` as `Instant`.
 public struct SessionStateMachine<Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     public typealias Action = SessionAction
     public typealias Role = SessionRole
@@ -162,11 +175,6 @@ public struct SessionStateMachine<Instant: InstantProtocol>: Sendable where Inst
         guard state != .closed else { return .wait }
         noteReceived(commandID, now: now)
 
-        guard commandID.isKnown else { return .sendGenericNack(.invalidCommandID, sequenceNumber: sequenceNumber) }
-        guard !commandID.isResponse else {
-            return .unexpectedResponse(commandID, sequenceNumber: sequenceNumber, .notARequest)
-        }
-
         // Crossing unbinds: we unbound and the peer did too. Answer, and both ends close.
         if commandID == .unbind, state == .unbound {
             return .sendUnbindResponseAndClose(sequenceNumber: sequenceNumber, failing: drainWindow())
@@ -174,6 +182,11 @@ public struct SessionStateMachine<Instant: InstantProtocol>: Sendable where Inst
 
         switch Self.permission(for: commandID, sentBy: role.peer, in: state) {
         case .wrongRole:
+            // The known-id lookup is a hash; only the rare path pays for it.
+            guard commandID.isKnown else { return .sendGenericNack(.invalidCommandID, sequenceNumber: sequenceNumber) }
+            guard !commandID.isResponse else {
+                return .unexpectedResponse(commandID, sequenceNumber: sequenceNumber, .notARequest)
+            }
             return .sendGenericNack(.invalidBindStatus, sequenceNumber: sequenceNumber)
 
         case .wrongState:
@@ -232,15 +245,17 @@ public struct SessionStateMachine<Instant: InstantProtocol>: Sendable where Inst
         guard state != .closed else { return .wait }
         noteReceived(commandID, now: now)
 
-        guard commandID.isKnown else { return .sendGenericNack(.invalidCommandID, sequenceNumber: sequenceNumber) }
-        guard let entry = window[sequenceNumber] else {
+        guard let entry = window.remove(sequenceNumber) else {
+            guard commandID.isKnown else { return .sendGenericNack(.invalidCommandID, sequenceNumber: sequenceNumber) }
             return .unexpectedResponse(commandID, sequenceNumber: sequenceNumber, .unknownSequenceNumber)
         }
         let expected = entry.commandID.responseID
         guard commandID == expected || commandID == .genericNack else {
+            // Rare: put the request back, it may still get its real response.
+            _ = window.insertIfAbsent(sequenceNumber, entry)
+            guard commandID.isKnown else { return .sendGenericNack(.invalidCommandID, sequenceNumber: sequenceNumber) }
             return .unexpectedResponse(commandID, sequenceNumber: sequenceNumber, .commandMismatch(expected: expected))
         }
-        _ = window.remove(sequenceNumber)
 
         switch entry.commandID {
         case .enquireLink where entry.ownedBySession:
@@ -399,13 +414,11 @@ public struct SessionStateMachine<Instant: InstantProtocol>: Sendable where Inst
         }
     }
 
-    /// Hands out the next sequence number, skipping any still outstanding (possible only after a
-    /// wrap with a request older than 2³¹ sends, but a duplicate would corrupt the window).
+    /// Hands out the next sequence number.
     private mutating func takeSequenceNumber() -> UInt32 {
-        var candidate = nextSequenceNumber
-        while window.contains(candidate) { candidate = Self.sequenceNumber(after: candidate) }
-        nextSequenceNumber = Self.sequenceNumber(after: candidate)
-        return candidate
+        let sequenceNumber = nextSequenceNumber
+        nextSequenceNumber = Self.sequenceNumber(after: sequenceNumber)
+        return sequenceNumber
     }
 
     /// 1…0x7FFFFFFF, then 1 again.
@@ -413,10 +426,15 @@ public struct SessionStateMachine<Instant: InstantProtocol>: Sendable where Inst
         sequenceNumber >= maximumSequenceNumber ? 1 : sequenceNumber + 1
     }
 
+    /// Numbers a request and records it as outstanding. A number still outstanding is skipped
+    /// (possible only after a wrap, with a request older than 2³¹ sends, but a duplicate would
+    /// corrupt the window); the window is never larger than a few entries, so the loop ends.
     private mutating func record(_ commandID: CommandID, now: Instant, ownedBySession: Bool) -> UInt32 {
-        let sequenceNumber = takeSequenceNumber()
-        window.insert(sequenceNumber, .init(commandID: commandID, sentAt: now, ownedBySession: ownedBySession))
-        return sequenceNumber
+        let entry = RequestWindow<Instant>.Entry(commandID: commandID, sentAt: now, ownedBySession: ownedBySession)
+        while true {
+            let sequenceNumber = takeSequenceNumber()
+            if window.insertIfAbsent(sequenceNumber, entry) { return sequenceNumber }
+        }
     }
 
     private mutating func startUnbind(now: Instant) -> SessionAction {

@@ -23,18 +23,45 @@ public struct ConcatenationReassembler<Key: Hashable & Sendable, Instant: Instan
         public var parts: [[UInt8]?]
         /// When the first part arrived.
         public var firstPartAt: Instant
+
+        public init(key: Key, reference: UInt16, total: UInt8, receivedCount: Int, parts: [[UInt8]?], firstPartAt: Instant) {
+            self.key = key
+            self.reference = reference
+            self.total = total
+            self.receivedCount = receivedCount
+            self.parts = parts
+            self.firstPartAt = firstPartAt
+        }
     }
 
-    private struct SetID: Hashable, Sendable {
-        var key: Key
-        var reference: UInt16
+    // The storage is @usableFromInline and the entry points @inlinable so that a caller in another module gets
+    // a copy specialised for its Key and Instant: unspecialised generic Dictionary code costs several
+    // metadata lookups and witness calls per part.
+
+    @usableFromInline
+    struct SetID: Hashable, Sendable {
+        @usableFromInline var key: Key
+        @usableFromInline var reference: UInt16
+
+        @inlinable init(key: Key, reference: UInt16) {
+            self.key = key
+            self.reference = reference
+        }
     }
 
-    private struct PendingSet: Sendable {
-        var total: UInt8
-        var receivedCount: Int
-        var parts: [[UInt8]?]
-        var firstPartAt: Instant
+    @usableFromInline
+    struct PendingSet: Sendable {
+        @usableFromInline var total: UInt8
+        @usableFromInline var receivedCount: Int
+        @usableFromInline var parts: [[UInt8]?]
+        @usableFromInline var firstPartAt: Instant
+
+        @inlinable init(total: UInt8, receivedCount: Int, parts: [[UInt8]?], firstPartAt: Instant) {
+            self.total = total
+            self.receivedCount = receivedCount
+            self.parts = parts
+            self.firstPartAt = firstPartAt
+        }
     }
 
     /// How long after its first part an incomplete message is given up.
@@ -42,7 +69,7 @@ public struct ConcatenationReassembler<Key: Hashable & Sendable, Instant: Instan
     /// The most incomplete messages held at once.
     public let maxMessagesInProgress: Int
 
-    private var pending: [SetID: PendingSet] = [:]
+    @usableFromInline var pending: [SetID: PendingSet] = [:]
 
     /// - Parameters:
     ///   - timeout: how long after its first part an incomplete message is dropped by `expire(now:)`.
@@ -60,14 +87,15 @@ public struct ConcatenationReassembler<Key: Hashable & Sendable, Instant: Instan
     ///
     /// Pass the part's user data *after* anything that depends on the part itself: strip the UDH, and unpack
     /// 7-bit packed septets (the fill bits differ per part) before adding, so the concatenation is clean.
+    @inlinable
     public mutating func add(
         key: Key, reference: UInt16, total: UInt8, sequence: UInt8, payload: [UInt8], now: Instant
     ) -> ReassemblyResult {
         guard total > 0 else {
-            return .invalid(Self.invalid("total is 0 for reference \(reference); a message has at least one part"))
+            return .invalid(Self.zeroTotal(reference: reference))
         }
         guard sequence >= 1, sequence <= total else {
-            return .invalid(Self.invalid("sequence \(sequence) is outside 1...\(total) for reference \(reference)"))
+            return .invalid(Self.sequenceOutOfRange(sequence, total: total, reference: reference))
         }
         if total == 1 {
             return .complete(payload)
@@ -79,8 +107,7 @@ public struct ConcatenationReassembler<Key: Hashable & Sendable, Instant: Instan
             // Mutate through `values[index]` so the stored parts array is changed in place, not copied.
             let expectedTotal = pending.values[index].total
             guard expectedTotal == total else {
-                return .invalid(Self.invalid(
-                    "part \(sequence) of reference \(reference) says \(total) parts but earlier parts said \(expectedTotal)"))
+                return .invalid(Self.totalMismatch(sequence, total: total, expected: expectedTotal, reference: reference))
             }
             guard pending.values[index].parts[slot] == nil else { return .duplicate }
             pending.values[index].parts[slot] = payload
@@ -93,10 +120,7 @@ public struct ConcatenationReassembler<Key: Hashable & Sendable, Instant: Instan
         }
 
         guard pending.count < maxMessagesInProgress else {
-            return .refused(SMPPTextError(
-                code: .reassemblyCapacityReached,
-                reason: "\(pending.count) concatenated messages are already incomplete (limit "
-                    + "\(maxMessagesInProgress)); reference \(reference) refused until older ones complete or expire"))
+            return .refused(Self.capacityReached(limit: maxMessagesInProgress, reference: reference))
         }
         var parts = [[UInt8]?](repeating: nil, count: Int(total))
         parts[slot] = payload
@@ -105,6 +129,7 @@ public struct ConcatenationReassembler<Key: Hashable & Sendable, Instant: Instan
     }
 
     /// Adds a part described by a UDH concatenation element.
+    @inlinable
     public mutating func add(
         key: Key, concatenation info: ConcatenationInfo, payload: [UInt8], now: Instant
     ) -> ReassemblyResult {
@@ -127,7 +152,8 @@ public struct ConcatenationReassembler<Key: Hashable & Sendable, Instant: Instan
         return expired
     }
 
-    private static func concatenate(_ parts: [[UInt8]?]) -> [UInt8] {
+    @inlinable
+    static func concatenate(_ parts: [[UInt8]?]) -> [UInt8] {
         var octets: [UInt8] = []
         octets.reserveCapacity(parts.reduce(0) { $0 + ($1?.count ?? 0) })
         for part in parts {
@@ -136,8 +162,30 @@ public struct ConcatenationReassembler<Key: Hashable & Sendable, Instant: Instan
         return octets
     }
 
-    @inline(never)
-    private static func invalid(_ reason: String) -> SMPPTextError {
-        SMPPTextError(code: .invalidConcatenation, reason: reason)
+    // Cold paths, out of line so the inlined `add` stays small.
+
+    @usableFromInline @inline(never)
+    static func zeroTotal(reference: UInt16) -> SMPPTextError {
+        SMPPTextError(code: .invalidConcatenation, reason: "total is 0 for reference \(reference); a message has at least one part")
+    }
+
+    @usableFromInline @inline(never)
+    static func sequenceOutOfRange(_ sequence: UInt8, total: UInt8, reference: UInt16) -> SMPPTextError {
+        SMPPTextError(code: .invalidConcatenation, reason: "sequence \(sequence) is outside 1...\(total) for reference \(reference)")
+    }
+
+    @usableFromInline @inline(never)
+    static func totalMismatch(_ sequence: UInt8, total: UInt8, expected: UInt8, reference: UInt16) -> SMPPTextError {
+        SMPPTextError(
+            code: .invalidConcatenation,
+            reason: "part \(sequence) of reference \(reference) says \(total) parts but earlier parts said \(expected)")
+    }
+
+    @usableFromInline @inline(never)
+    static func capacityReached(limit: Int, reference: UInt16) -> SMPPTextError {
+        SMPPTextError(
+            code: .reassemblyCapacityReached,
+            reason: "\(limit) concatenated messages are already incomplete (the configured limit); reference "
+                + "\(reference) refused until older ones complete or expire")
     }
 }

@@ -12,8 +12,10 @@ extension GSM7 {
     ///   - septets: unpacked septets; only the low 7 bits of each octet are used.
     ///   - fillBits: zero bits to put before the first septet — `fillBits(afterHeaderOfLength:)` when a UDH of
     ///     that length precedes the text in the same user data. Negative values count as 0.
-    /// - Returns: `ceil((fillBits + 7 × count) / 8)` octets; unused high bits of the last octet are zero.
+    /// - Returns: `ceil((fillBits + 7 × count) / 8)` octets, unused high bits of the last octet zero; no octets
+    ///   at all for no septets.
     public static func pack(_ septets: some Collection<UInt8>, fillBits: Int = 0) -> [UInt8] {
+        guard !septets.isEmpty else { return [] }
         let fill = max(0, fillBits)
         let totalBits = fill + 7 * septets.count
         let octetCount = (totalBits + 7) / 8

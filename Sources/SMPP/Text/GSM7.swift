@@ -29,7 +29,29 @@ public enum GSM7 {
     ///
     /// - Throws: `SMPPTextError` `.unencodableCharacter` naming the first character outside the alphabet.
     public static func encode(_ text: String) throws(SMPPTextError) -> [UInt8] {
-        var failure: (scalar: UInt32, offset: Int)?
+        switch encodeOrLocateFailure(text) {
+        case .success(let septets):
+            return septets
+        case .failure(let failure):
+            throw SMPPTextError.unencodable(Unicode.Scalar(failure.scalar) ?? "\u{FFFD}", at: failure.offset, in: "GSM 03.38")
+        }
+    }
+
+    /// Encodes `text`, or returns nil when a character is outside the alphabet — without building an error,
+    /// so trying GSM first and falling back to UCS-2 costs nothing extra.
+    static func encodeIfPossible(_ text: String) -> [UInt8]? {
+        if case .success(let septets) = encodeOrLocateFailure(text) { return septets }
+        return nil
+    }
+
+    /// The first scalar GSM 7-bit cannot carry and its offset in scalars.
+    struct EncodeFailure: Error {
+        var scalar: UInt32
+        var offset: Int
+    }
+
+    private static func encodeOrLocateFailure(_ text: String) -> Result<[UInt8], EncodeFailure> {
+        var failure: EncodeFailure?
         let septets = UTF8Coding.withUTF8(text) { utf8 in
             encodeTable.withUnsafeBufferPointer { table in
                 // Every scalar takes at least one UTF-8 octet and at most two septets.
@@ -41,7 +63,7 @@ public enum GSM7 {
                         let scalar = UTF8Coding.nextScalar(utf8, &index)
                         let entry = scalar < 0x100 ? table[Int(scalar)] : encodeEntry(forScalarAbove0xFF: scalar)
                         if entry == unencodable {
-                            failure = (scalar, scalarOffset)
+                            failure = EncodeFailure(scalar: scalar, offset: scalarOffset)
                             break
                         }
                         if entry & extensionFlag == 0 {
@@ -58,11 +80,8 @@ public enum GSM7 {
                 }
             }
         }
-        if let failure {
-            throw SMPPTextError.unencodable(
-                Unicode.Scalar(failure.scalar) ?? "\u{FFFD}", at: failure.offset, in: "GSM 03.38")
-        }
-        return septets
+        if let failure { return .failure(failure) }
+        return .success(septets)
     }
 
     /// Decodes unpacked septets (one per octet) to text.

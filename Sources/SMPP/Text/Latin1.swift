@@ -16,6 +16,11 @@ public enum Latin1 {
         try SingleByteCoding.encode(text, limit: 0xFF, alphabet: "Latin-1 (ISO-8859-1)")
     }
 
+    /// Encodes `text`, or returns nil when a scalar is above U+00FF, without building an error.
+    static func encodeIfPossible(_ text: String) -> [UInt8]? {
+        SingleByteCoding.encodeIfPossible(text, limit: 0xFF)
+    }
+
     /// Decodes octets as ISO-8859-1; every octet is a character, so this cannot fail.
     public static func decode(_ octets: some Collection<UInt8>) -> String {
         SingleByteCoding.decode(octets, limit: 0xFF)

@@ -85,10 +85,10 @@ public struct MessageSplitter: Hashable, Sendable {
             switch method {
             case .udh8(let reference):
                 let header: [UInt8] = [0x05, 0x00, 0x03, reference, total, sequence]
-                parts.append(MessagePart(octets: header + (packs ? packed(body, headerLength: header.count) : Array(body)), hasUDH: true))
+                parts.append(MessagePart(octets: withHeader(header, body, packs: packs), hasUDH: true))
             case .udh16(let reference):
                 let header: [UInt8] = [0x06, 0x08, 0x04, UInt8(reference >> 8), UInt8(truncatingIfNeeded: reference), total, sequence]
-                parts.append(MessagePart(octets: header + (packs ? packed(body, headerLength: header.count) : Array(body)), hasUDH: true))
+                parts.append(MessagePart(octets: withHeader(header, body, packs: packs), hasUDH: true))
             case .sar(let reference):
                 parts.append(MessagePart(
                     octets: packs ? packed(body, headerLength: 0) : Array(body),
@@ -98,6 +98,18 @@ public struct MessageSplitter: Hashable, Sendable {
             }
         }
         return SplitMessage(dataCoding: encoded.dataCoding, parts: parts)
+    }
+
+    /// `header` followed by the body, packed after the header's fill bits when `packs`, in one allocation.
+    func withHeader(_ header: [UInt8], _ body: ArraySlice<UInt8>, packs: Bool) -> [UInt8] {
+        var octets = header
+        if packs {
+            octets.append(contentsOf: packed(body, headerLength: header.count))
+        } else {
+            octets.reserveCapacity(header.count + body.count)
+            octets.append(contentsOf: body)
+        }
+        return octets
     }
 
     /// Packs septets that follow a UDH of `headerLength` octets (0 for none). When the last octet would end
@@ -125,19 +137,15 @@ public struct MessageSplitter: Hashable, Sendable {
                 if end < units.count {
                     switch alphabet {
                     case .gsm7:
-                        // Walk the part so an ESC is always paired with the septet after it, even when the
-                        // input holds ESC ESC; a pair that would straddle the cut moves to the next part.
-                        var index = start
-                        while index < end {
-                            let step = units[index] == GSM7.escape && index + 1 < units.count ? 2 : 1
-                            if index + step > end { break }
-                            index += step
-                        }
-                        end = index
+                        // Pairs form left to right from the part start (never inside a pair), so within the run
+                        // of ESCs that ends at the cut, the last ESC opens a pair exactly when the run is odd.
+                        var runStart = end
+                        while runStart > start, units[runStart - 1] == GSM7.escape { runStart -= 1 }
+                        if (end - runStart) % 2 == 1 { end -= 1 }
                     case .ucs2:
                         // capacity is even, so `end` falls between two units; keep a high surrogate with its low
                         // half.
-                        if end - start >= 4, end >= 2, UCS2.isHighSurrogate(units, at: end - 2) {
+                        if end - start >= 4, UCS2.isHighSurrogate(units, at: end - 2) {
                             end -= 2
                         }
                     case .ascii, .latin1, .binary, .other:

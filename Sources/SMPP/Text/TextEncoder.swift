@@ -18,10 +18,10 @@ public struct TextEncoder: Hashable, Sendable {
 
     /// Encodes `text` in the cheapest alphabet that represents it exactly. Never fails: UCS-2 takes anything.
     public func encode(_ text: String) -> EncodedText {
-        if let septets = try? GSM7.encode(text) {
+        if let septets = GSM7.encodeIfPossible(text) {
             return EncodedText(dataCoding: .mcDefault, octets: septets)
         }
-        if prefersLatin1OverUCS2, let octets = try? Latin1.encode(text) {
+        if prefersLatin1OverUCS2, let octets = Latin1.encodeIfPossible(text) {
             return EncodedText(dataCoding: .latin1, octets: octets)
         }
         return EncodedText(dataCoding: .ucs2, octets: UCS2.encode(text))

@@ -60,14 +60,3 @@ enum TextFixtures {
     /// octet boundary is read as TS 23.038 padding).
     static let gsmCharactersWithoutCR: [Character] = gsmCharacters.filter { $0 != "\r" }
 }
-
-/// An `InstantProtocol` whose time only moves when a test says so.
-struct ManualInstant: InstantProtocol {
-    var offset: Duration
-
-    init(_ offset: Duration = .zero) { self.offset = offset }
-
-    func advanced(by duration: Duration) -> ManualInstant { ManualInstant(offset + duration) }
-    func duration(to other: ManualInstant) -> Duration { other.offset - offset }
-    static func < (lhs: ManualInstant, rhs: ManualInstant) -> Bool { lhs.offset < rhs.offset }
-}

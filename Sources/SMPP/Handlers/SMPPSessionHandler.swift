@@ -1,0 +1,263 @@
+import NIOCore
+
+/// Runs one SMPP session on a channel, for either end (`SessionRole`): answers what the protocol
+/// answers by itself (enquire_link, wrong-state requests, malformed PDUs), correlates responses
+/// with our requests by sequence number, enforces the window, and drives the session timers.
+///
+/// Pipeline: `ByteToMessageHandler(SMPPFrameDecoder())`, `MessageToByteHandler(SMPPPDUEncoder())`,
+/// this handler, then the application, which receives the peer's requests as `PDU`s and writes
+/// `SMPPOutbound` values. The protocol rules live in `SessionStateMachine`; this type only
+/// translates between NIO and the machine.
+public final class SMPPSessionHandler: ChannelDuplexHandler {
+    public typealias InboundIn = Result<PDU, SMPPDecodingError>
+    public typealias InboundOut = PDU
+    public typealias OutboundIn = SMPPOutbound
+    public typealias OutboundOut = PDU
+
+    private var machine: SessionStateMachine<SessionInstant>
+    /// Response promises of our outstanding requests, by sequence number.
+    private var pending: [UInt32: EventLoopPromise<PDU>] = [:]
+    private var tickTask: Scheduled<Void>?
+    private var needsFlush = false
+    private var lastState: SessionState
+
+    public init(role: SessionRole, windowSize: Int = 10, timers: SessionTimers = SessionTimers()) {
+        machine = SessionStateMachine(role: role, windowSize: windowSize, timers: timers)
+        lastState = machine.state
+        pending.reserveCapacity(windowSize)
+    }
+
+    /// The session's state, for the application and for tests.
+    public var state: SessionState { machine.state }
+
+    // MARK: Channel lifecycle
+
+    public func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { start(context: context) }
+    }
+
+    public func channelActive(context: ChannelHandlerContext) {
+        start(context: context)
+        context.fireChannelActive()
+    }
+
+    public func channelInactive(context: ChannelHandlerContext) {
+        tickTask?.cancel()
+        tickTask = nil
+        run(machine.closed(), context: context)
+        context.fireChannelInactive()
+    }
+
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        tickTask?.cancel()
+        failAll(.connectionClosed)
+    }
+
+    private func start(context: ChannelHandlerContext) {
+        guard tickTask == nil else { return }
+        machine.connectionOpened(now: context.eventLoop.sessionNow)
+        scheduleTick(context: context)
+    }
+
+    private func scheduleTick(context: ChannelHandlerContext) {
+        let interval = TimeAmount(machine.timers.tickInterval)
+        tickTask = context.eventLoop.assumeIsolated().scheduleTask(in: interval) { [self] in
+            tickTask = nil
+            guard context.channel.isActive else { return }
+            for action in machine.tick(now: context.eventLoop.sessionNow) { run(action, context: context) }
+            flushIfNeeded(context: context)
+            if machine.state != .closed { scheduleTick(context: context) }
+        }
+    }
+
+    // MARK: Inbound
+
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .success(let pdu):
+            let action = machine.pduReceived(pdu.commandID, sequenceNumber: pdu.sequenceNumber, status: pdu.commandStatus,
+                                             now: context.eventLoop.sessionNow)
+            switch action {
+            case .forward:
+                context.fireChannelRead(wrapInboundOut(pdu))
+            case .completeRequest(let sequence, _, _):
+                pending.removeValue(forKey: sequence)?.succeed(pdu)
+            default:
+                run(action, context: context)
+            }
+        case .failure(let error):
+            answer(error, context: context)
+        }
+        reportStateChange(context: context)
+    }
+
+    public func channelReadComplete(context: ChannelHandlerContext) {
+        flushIfNeeded(context: context)
+        context.fireChannelReadComplete()
+    }
+
+    public func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let decoding = error as? SMPPDecodingError {
+            // Framing is lost: answer once, then close (reference §9).
+            answer(decoding, context: context)
+        } else {
+            context.fireErrorCaught(error)
+            run(machine.errorHappened(), context: context)
+        }
+    }
+
+    /// Answers a malformed PDU as the decoder prescribes.
+    private func answer(_ error: SMPPDecodingError, context: ChannelHandlerContext) {
+        context.fireUserInboundEventTriggered(SMPPSessionEvent.malformedPDU(error))
+        let sequence = error.header?.sequenceNumber ?? 0
+        switch error.reaction {
+        case .ignore:
+            return
+        case .genericNack:
+            write(.genericNack(error.status, sequenceNumber: sequence), context: context)
+        case .response:
+            let id = error.header?.commandID ?? .genericNack
+            write(PDU.errorResponse(to: id, status: error.status, sequenceNumber: sequence) ?? .genericNack(error.status, sequenceNumber: sequence), context: context)
+        case .genericNackAndClose:
+            write(.genericNack(error.status, sequenceNumber: sequence), context: context)
+            flushIfNeeded(context: context)
+            run(machine.errorHappened(), context: context)
+        }
+    }
+
+    // MARK: Outbound
+
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .request(let body, let tlvs, let responsePromise):
+            let action = machine.requestWillBeSent(body.commandID, now: context.eventLoop.sessionNow)
+            switch action {
+            case .sendRequest(let id, let sequence) where id.expectsResponse:
+                send(PDU(body, sequenceNumber: sequence, tlvs: tlvs), id: id, responsePromise: responsePromise, writePromise: promise, context: context)
+            case .sendRequest(_, let sequence):
+                // outbind and alert_notification have no response: the promise completes with the PDU sent.
+                let pdu = PDU(body, sequenceNumber: sequence, tlvs: tlvs)
+                context.write(wrapOutboundOut(pdu), promise: promise)
+                responsePromise?.succeed(pdu)
+            case .sendUnbind(let sequence):
+                send(PDU(.unbind, sequenceNumber: sequence), id: .unbind, responsePromise: responsePromise, writePromise: promise, context: context)
+            case .rejectRequest(let id, let rejection):
+                let error: SMPPSessionError
+                switch rejection {
+                case .windowFull: error = SMPPSessionError(.windowFull, commandID: id)
+                case .notAllowedInState(let state): error = SMPPSessionError(.notAllowedInState(state), commandID: id)
+                case .notAllowedForRole(let role): error = SMPPSessionError(.notAllowedForRole(role), commandID: id)
+                }
+                responsePromise?.fail(error)
+                promise?.fail(error)
+            default:
+                run(action, context: context)
+                responsePromise?.fail(SMPPSessionError(.connectionClosed, commandID: body.commandID))
+                promise?.succeed()
+            }
+            reportStateChange(context: context)
+        case .response(let pdu):
+            if BindType(commandID: pdu.commandID.requestID) != nil {
+                machine.bindResponseSent(status: pdu.commandStatus)
+            }
+            context.write(wrapOutboundOut(pdu), promise: promise)
+            reportStateChange(context: context)
+        case .unbind:
+            run(machine.unbindRequested(now: context.eventLoop.sessionNow), context: context)
+            promise?.succeed()
+        }
+    }
+
+    public func flush(context: ChannelHandlerContext) {
+        needsFlush = false
+        context.flush()
+    }
+
+    private func send(_ pdu: PDU, id: CommandID, responsePromise: EventLoopPromise<PDU>?, writePromise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
+        if let responsePromise { pending[pdu.sequenceNumber] = responsePromise }
+        let written = writePromise ?? context.eventLoop.makePromise()
+        written.futureResult.assumeIsolated().whenFailure { [self] error in
+            // Nothing reached the wire: the peer will never answer, so fail the request now.
+            let failure = (error as? SMPPEncodingError).map { SMPPSessionError(.encoding($0), commandID: id) }
+            pending.removeValue(forKey: pdu.sequenceNumber)?.fail(failure ?? error)
+        }
+        context.write(wrapOutboundOut(pdu), promise: written)
+    }
+
+    // MARK: Running actions
+
+    private func run(_ action: SessionAction, context: ChannelHandlerContext) {
+        switch action {
+        case .wait, .forward:
+            return
+        case .respond(let id, let status, let sequence):
+            if let response = PDU.errorResponse(to: id.requestID, status: status, sequenceNumber: sequence) {
+                write(response, context: context)
+            }
+        case .sendGenericNack(let status, let sequence):
+            write(.genericNack(status, sequenceNumber: sequence), context: context)
+        case .sendUnbindResponseAndClose(let sequence, let failing):
+            fail(failing, .connectionClosed)
+            write(PDU(.unbindResp, sequenceNumber: sequence), context: context)
+            closeAfterFlush(context: context)
+        case .sendRequest, .rejectRequest:
+            // Answers to the application's own writes; handled where it wrote.
+            return
+        case .sendEnquireLink(let sequence):
+            write(PDU(.enquireLink, sequenceNumber: sequence), context: context)
+        case .sendUnbind(let sequence):
+            write(PDU(.unbind, sequenceNumber: sequence), context: context)
+            flushIfNeeded(context: context)
+        case .completeRequest:
+            // channelRead completes requests itself: it holds the response PDU.
+            return
+        case .failRequest(let sequence, let id, let reason):
+            pending.removeValue(forKey: sequence)?.fail(SMPPSessionError(reason == .timeout ? .timeout : .connectionClosed, commandID: id))
+        case .failRequests(let requests, let reason):
+            fail(requests, reason)
+        case .unexpectedResponse(let id, let sequence, _):
+            context.fireUserInboundEventTriggered(SMPPSessionEvent.unexpectedResponse(id, sequenceNumber: sequence))
+        case .close(let reason, let failing):
+            fail(failing, .connectionClosed)
+            context.fireUserInboundEventTriggered(SMPPSessionEvent.closing(reason))
+            closeAfterFlush(context: context)
+        }
+        reportStateChange(context: context)
+    }
+
+    private func write(_ pdu: PDU, context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(pdu), promise: nil)
+        needsFlush = true
+    }
+
+    private func flushIfNeeded(context: ChannelHandlerContext) {
+        guard needsFlush else { return }
+        needsFlush = false
+        context.flush()
+    }
+
+    private func closeAfterFlush(context: ChannelHandlerContext) {
+        needsFlush = false
+        context.flush()
+        context.close(promise: nil)
+    }
+
+    private func fail(_ requests: [SessionAction.PendingRequest], _ reason: SessionAction.FailureReason) {
+        for request in requests {
+            pending.removeValue(forKey: request.sequenceNumber)?.fail(
+                SMPPSessionError(reason == .timeout ? .timeout : .connectionClosed, commandID: request.commandID))
+        }
+    }
+
+    private func failAll(_ code: SMPPSessionError.Code) {
+        let all = pending
+        pending.removeAll()
+        for (_, promise) in all { promise.fail(SMPPSessionError(code, commandID: .genericNack)) }
+    }
+
+    private func reportStateChange(context: ChannelHandlerContext) {
+        guard machine.state != lastState else { return }
+        lastState = machine.state
+        context.fireUserInboundEventTriggered(SMPPSessionEvent.stateChanged(lastState))
+    }
+}
