@@ -11,7 +11,7 @@ struct PDUCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pdu",
         abstract: "Decode, encode and build SMPP PDUs.",
-        subcommands: [Decode.self, Encode.self]
+        subcommands: [Decode.self, Encode.self, Text.self]
     )
 
     struct Decode: ParsableCommand {
@@ -90,10 +90,7 @@ struct PDUCommand: ParsableCommand {
                 do {
                     let pdu = try PDU(json: object)
                     let bytes = try pdu.encoded()
-                    print(bytes.readableBytesView.map { byte in
-                        let hex = String(byte, radix: 16)
-                        return byte < 16 ? "0" + hex : hex
-                    }.joined())
+                    print(hexString(Array(bytes.readableBytesView)))
                 } catch let error as PDUJSONError {
                     fail(error.reason)
                 } catch {
