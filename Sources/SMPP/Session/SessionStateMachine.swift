@@ -43,12 +43,9 @@ public struct SessionStateMachine<Instant: InstantProtocol>: Sendable where Inst
     private var window: RequestWindow<Instant>
     /// When the connection came up; the session_init timer counts from here.
     private var openedAt: Instant?
-    /// The last time any PDU arrived; the enquire_link timer counts from here. Only received
-    /// traffic counts: our own writes prove nothing about the peer being alive.
+    /// The last time any PDU arrived; the enquire_link and inactivity timers count from here.
+    /// Only received traffic counts: our own writes prove nothing about the peer being alive.
     private var lastReceived: Instant?
-    /// The last time a PDU other than enquire_link / enquire_link_resp arrived; the inactivity
-    /// timer counts from here, so keep-alives alone do not keep an unused session open.
-    private var lastActivity: Instant?
     /// The enquire_link the machine sent on its own and still waits for.
     private var keepAliveSequenceNumber: UInt32?
     /// The bind we (as ESME) sent and still wait for.
@@ -110,8 +107,8 @@ public struct SessionStateMachine<Instant: InstantProtocol>: Sendable where Inst
         case .open, .outbound:
             consider(openedAt.advanced(by: timers.sessionInit))
         case .boundTransmitter, .boundReceiver, .boundTransceiver:
-            if let inactivity = timers.inactivity, let lastActivity {
-                consider(lastActivity.advanced(by: inactivity))
+            if let inactivity = timers.inactivity, let lastReceived {
+                consider(lastReceived.advanced(by: inactivity))
             }
             if keepAliveSequenceNumber == nil, let interval = timers.enquireLink, let lastReceived {
                 consider(lastReceived.advanced(by: interval))
@@ -128,7 +125,6 @@ public struct SessionStateMachine<Instant: InstantProtocol>: Sendable where Inst
     public mutating func connectionOpened(now: Instant) {
         openedAt = now
         lastReceived = now
-        lastActivity = now
     }
 
     /// The connection is gone (closed by either side). Fails whatever still waits for a response.
@@ -390,7 +386,7 @@ public struct SessionStateMachine<Instant: InstantProtocol>: Sendable where Inst
             }
 
         case .boundTransmitter, .boundReceiver, .boundTransceiver:
-            if let inactivity = timers.inactivity, let lastActivity, lastActivity.advanced(by: inactivity) <= now {
+            if let inactivity = timers.inactivity, let lastReceived, lastReceived.advanced(by: inactivity) <= now {
                 actions.append(startUnbind(now: now))
             } else if keepAliveSequenceNumber == nil, let interval = timers.enquireLink,
                       let lastReceived, lastReceived.advanced(by: interval) <= now {
@@ -408,10 +404,9 @@ public struct SessionStateMachine<Instant: InstantProtocol>: Sendable where Inst
     // MARK: - Internals
 
     private mutating func noteReceived(_ commandID: CommandID, now: Instant) {
+        // Every PDU counts, keep-alives included: a client bound only to wait for receipts and
+        // MO (Net::SMPP, idle Kannel receivers) must not be unbound while it answers.
         lastReceived = now
-        if commandID != .enquireLink && commandID != .enquireLinkResp {
-            lastActivity = now
-        }
     }
 
     /// Hands out the next sequence number.

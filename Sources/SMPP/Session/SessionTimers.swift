@@ -8,8 +8,9 @@ public struct SessionTimers: Hashable, Sendable {
     public var sessionInit: Duration
     /// enquire_link_timer: how long a bound session may go without receiving any PDU before we send enquire_link.
     public var enquireLink: Duration?
-    /// inactivity_timer: how long a bound session may go without receiving a PDU other than
-    /// enquire_link / enquire_link_resp before we unbind (and then close).
+    /// inactivity_timer: how long a bound session may go without receiving any PDU before we
+    /// unbind (and then close). With the enquire_link timer on, a silent peer is normally caught
+    /// by its unanswered enquire_link first.
     public var inactivity: Duration?
     /// response_timer: how long a request we sent may wait for its response before it fails
     /// (for enquire_link, bind and unbind the whole session is closed instead).
