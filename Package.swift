@@ -29,6 +29,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "TernTests",
+            dependencies: ["tern"]
+        ),
+        .testTarget(
             name: "SMPPTests",
             dependencies: [
                 "SMPP",
