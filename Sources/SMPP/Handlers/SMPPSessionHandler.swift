@@ -16,7 +16,12 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
 
     private var machine: SessionStateMachine<SessionInstant>
     /// Response promises of our outstanding requests, by sequence number.
-    private var pending: [UInt32: EventLoopPromise<PDU>] = [:]
+    private var pending: [UInt32: PendingResponse] = [:]
+
+    private struct PendingResponse {
+        let commandID: CommandID
+        let promise: EventLoopPromise<PDU>
+    }
     private var tickTask: Scheduled<Void>?
     private var needsFlush = false
     private var lastState: SessionState
@@ -81,8 +86,11 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             case .forward:
                 context.fireChannelRead(wrapInboundOut(pdu))
             case .completeRequest(let sequence, _, _):
-                pending.removeValue(forKey: sequence)?.succeed(pdu)
+                pending.removeValue(forKey: sequence)?.promise.succeed(pdu)
             default:
+                // The answer to our bind or unbind may also change the session (unbind_resp closes it):
+                // the request still gets its response before anything else happens.
+                if pdu.commandID.isResponse { pending.removeValue(forKey: pdu.sequenceNumber)?.promise.succeed(pdu) }
                 run(action, context: context)
             }
         case .failure(let error):
@@ -174,12 +182,12 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     }
 
     private func send(_ pdu: PDU, id: CommandID, responsePromise: EventLoopPromise<PDU>?, writePromise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
-        if let responsePromise { pending[pdu.sequenceNumber] = responsePromise }
+        if let responsePromise { pending[pdu.sequenceNumber] = PendingResponse(commandID: id, promise: responsePromise) }
         let written = writePromise ?? context.eventLoop.makePromise()
         written.futureResult.assumeIsolated().whenFailure { [self] error in
             // Nothing reached the wire: the peer will never answer, so fail the request now.
             let failure = (error as? SMPPEncodingError).map { SMPPSessionError(.encoding($0), commandID: id) }
-            pending.removeValue(forKey: pdu.sequenceNumber)?.fail(failure ?? error)
+            pending.removeValue(forKey: pdu.sequenceNumber)?.promise.fail(failure ?? error)
         }
         context.write(wrapOutboundOut(pdu), promise: written)
     }
@@ -212,7 +220,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             // channelRead completes requests itself: it holds the response PDU.
             return
         case .failRequest(let sequence, let id, let reason):
-            pending.removeValue(forKey: sequence)?.fail(SMPPSessionError(reason == .timeout ? .timeout : .connectionClosed, commandID: id))
+            pending.removeValue(forKey: sequence)?.promise.fail(SMPPSessionError(reason == .timeout ? .timeout : .connectionClosed, commandID: id))
         case .failRequests(let requests, let reason):
             fail(requests, reason)
         case .unexpectedResponse(let id, let sequence, _):
@@ -244,7 +252,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
 
     private func fail(_ requests: [SessionAction.PendingRequest], _ reason: SessionAction.FailureReason) {
         for request in requests {
-            pending.removeValue(forKey: request.sequenceNumber)?.fail(
+            pending.removeValue(forKey: request.sequenceNumber)?.promise.fail(
                 SMPPSessionError(reason == .timeout ? .timeout : .connectionClosed, commandID: request.commandID))
         }
     }
@@ -252,7 +260,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     private func failAll(_ code: SMPPSessionError.Code) {
         let all = pending
         pending.removeAll()
-        for (_, promise) in all { promise.fail(SMPPSessionError(code, commandID: .genericNack)) }
+        for (_, request) in all { request.promise.fail(SMPPSessionError(code, commandID: request.commandID)) }
     }
 
     private func reportStateChange(context: ChannelHandlerContext) {

@@ -54,6 +54,9 @@ public struct UserDataHeader: Hashable, Sendable {
 
     /// Splits a short_message whose esm_class has UDHI into its header and the user data after it.
     ///
+    /// `userData` is a slice of the input: its indices continue from the header's end rather than starting at
+    /// 0, so iterate it or copy it with `Array(userData)` instead of subscripting from 0.
+    ///
     /// - Throws: `SMPPTextError` `.malformedUserDataHeader` when short_message is empty, UDHL runs past its
     ///   end, an element's length runs past UDHL, or a concatenation element has the wrong length.
     public static func parse(
