@@ -190,7 +190,7 @@ struct DeliveryReceiptParsingTests {
 
     @Test("arbitrary bytes never trap")
     func fuzz() {
-        var generator = FuzzGenerator(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         let alphabet = Array("id:sub:dlvrd:submit date:done date:stat:err:text: _\t\r\n0123456789DELIVRDx\u{0}:".utf8)
         let base = Array(Self.classic.utf8)
         for round in 0..<20_000 {
@@ -211,19 +211,6 @@ struct DeliveryReceiptParsingTests {
             }
             _ = try? DeliveryReceipt.parse(utf8: bytes)
             _ = try? DeliveryReceipt.resolve(text: String(decoding: bytes, as: UTF8.self), receiptedMessageID: nil, messageState: nil, networkErrorCode: nil)
-        }
-    }
-
-    /// SplitMix64, deterministic, so a failing input can be replayed.
-    private struct FuzzGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }

@@ -45,7 +45,7 @@ struct TextSplitChecker {
     /// Reassembles the parts (unpacking packed GSM per part first) in a seed-shuffled order.
     func reassembledUserData(_ split: SplitMessage) throws -> [UInt8] {
         var order = Array(split.parts.indices)
-        var rng = TextPartShuffler(state: seed)
+        var rng = SplitMix64(seed: seed)
         order.shuffle(using: &rng)
         var reassembler = ConcatenationReassembler<String, TextTestInstant>(timeout: .seconds(60))
         var result: [UInt8]?

@@ -1,6 +1,7 @@
-/// A tiny deterministic RNG so a property can shuffle parts from a generated seed.
-struct TextPartShuffler: RandomNumberGenerator {
+/// SplitMix64: a small deterministic PRNG, so a failing seed reproduces in every randomized test.
+struct SplitMix64: RandomNumberGenerator {
     var state: UInt64
+    init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -9,3 +10,4 @@ struct TextPartShuffler: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
