@@ -2,31 +2,52 @@ import NIOCore
 
 /// Reads the mandatory fields of one framed PDU body and turns every fault into an
 /// `SMPPDecodingError` that names the PDU, the field, the offset and the limit.
+///
+/// It reads straight from the frame's memory (`PDU.decode` lends it inside one
+/// `withUnsafeReadableBytes`), so a field costs a few loads rather than a `ByteBuffer` call with
+/// its own bounds and exclusivity checks; short_message and the TLV area are slices of the frame
+/// (no copy), and strings are built straight from the octets.
 struct PDUReader {
-    var buffer: ByteBuffer
+    /// The PDU's first octet; valid only while `PDU.decode` lends the frame's memory.
+    private let base: UnsafeRawPointer
+    /// Octets in the PDU, header included (its `command_length`).
+    private let count: Int
+    /// The frame `base` points into, for slicing short_message and the TLV area without a copy.
+    private let frame: ByteBuffer
     let header: PDUHeader
-    /// Reader index of the PDU's first octet, so offsets are reported from the PDU start.
-    let origin: Int
+    /// Offset of the next field from the PDU start, as errors report it.
+    private(set) var offset: Int
 
-    init(body: ByteBuffer, header: PDUHeader) {
-        self.buffer = body
+    /// `base` and `count` are the readable octets of `frame`, header included.
+    init(base: UnsafeRawPointer, count: Int, frame: ByteBuffer, header: PDUHeader) {
+        self.base = base
+        self.count = count
+        self.frame = frame
         self.header = header
-        self.origin = body.readerIndex - PDUHeader.size
+        self.offset = PDUHeader.size
     }
 
-    var offset: Int { buffer.readerIndex - origin }
-    var isAtEnd: Bool { buffer.readableBytes == 0 }
+    /// Octets from the next field to the end of the PDU.
+    private var remaining: Int {
+        @inline(__always) get { count - offset }
+    }
+
+    var isAtEnd: Bool {
+        @inline(__always) get { offset == count }
+    }
 
     /// The body ends before a field: `command_length` is too short for the command.
+    @inline(never)
     func truncated(_ field: String, needing: Int) -> SMPPDecodingError {
         SMPPDecodingError(
             status: .invalidCommandLength, reaction: header.commandID.isResponse ? .ignore : .genericNack,
             header: header, field: field, offset: offset,
-            reason: "the body ends \(needing - buffer.readableBytes) octet(s) short of this field (command_length \(header.commandLength))"
+            reason: "the body ends \(needing - remaining) octet(s) short of this field (command_length \(header.commandLength))"
         )
     }
 
     /// A field's value breaks a rule: the command's own response carries `status`.
+    @inline(never)
     func invalid(_ field: String, _ status: CommandStatus, _ reason: String, at fieldOffset: Int? = nil) -> SMPPDecodingError {
         SMPPDecodingError(
             status: status, reaction: header.commandID.isResponse ? .ignore : .response,
@@ -36,43 +57,95 @@ struct PDUReader {
 
     @inline(__always)
     mutating func readUInt8(_ field: String) throws(SMPPDecodingError) -> UInt8 {
-        guard let value = buffer.readInteger(as: UInt8.self) else { throw truncated(field, needing: 1) }
+        guard offset < count else { throw truncated(field, needing: 1) }
+        let value = base.load(fromByteOffset: offset, as: UInt8.self)
+        offset += 1
         return value
     }
 
     @inline(__always)
     mutating func readUInt32(_ field: String) throws(SMPPDecodingError) -> UInt32 {
-        guard let value = buffer.readInteger(as: UInt32.self) else { throw truncated(field, needing: 4) }
+        guard remaining >= 4 else { throw truncated(field, needing: 4) }
+        let value = UInt32(bigEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+        offset += 4
         return value
     }
 
     /// Reads a C-Octet String of at most `field.maxLength` octets, NUL included.
     @inline(__always)
     mutating func readCString(_ field: CStringField) throws(SMPPDecodingError) -> String {
-        let start = buffer.readerIndex
-        let window = min(field.maxLength, buffer.readableBytes)
-        let nul: Int? = buffer.withUnsafeReadableBytes { bytes in
-            for index in 0..<window where bytes[index] == 0 { return index }
-            return nil
-        }
-        guard let length = nul else {
+        let start = offset
+        let window = min(field.maxLength, remaining)
+        guard let (length, isASCII) = scanCString(at: start, window: window) else {
             if window < field.maxLength {
                 throw truncated(field.name, needing: field.maxLength)
             }
             throw invalid(field.name, field.status, "longer than \(field.maxLength - 1) characters (max \(field.maxLength) octets with the NUL)")
         }
-        guard let text = buffer.readSMPPText(length: length) else {
-            throw invalid(field.name, field.status, "not valid ASCII/UTF-8 text", at: start - origin)
+        let text = UnsafeBufferPointer(start: (base + start).assumingMemoryBound(to: UInt8.self), count: length)
+        let value: String
+        if length == 0 {
+            // Most optional fields (service_type, the times) arrive empty; skip String's set-up.
+            value = ""
+        } else if isASCII {
+            // ASCII needs no repair. Up to 15 octets fit a small string in place, which this
+            // initialiser builds with the least work; longer ones go to the heap either way.
+            if length <= 15 {
+                value = String(unsafeUninitializedCapacity: length) { storage in
+                    _ = storage.initialize(fromContentsOf: text)
+                    return length
+                }
+            } else {
+                value = String(decoding: text, as: UTF8.self)
+            }
+        } else {
+            guard let validated = String(validating: text, as: UTF8.self) else {
+                throw invalid(field.name, field.status, "not valid ASCII/UTF-8 text", at: start)
+            }
+            value = validated
         }
-        buffer.moveReaderIndex(forwardBy: 1)
-        return text
+        offset = start + length + 1
+        return value
+    }
+
+    /// The length of the C-Octet String at `start` (its NUL not counted) and whether all of it is
+    /// ASCII, or nil when no NUL lies within `window` octets. One pass, eight octets at a time.
+    @inline(__always)
+    private func scanCString(at start: Int, window: Int) -> (length: Int, isASCII: Bool)? {
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        var seen: UInt64 = 0  // the octets before the NUL, OR'ed: any high bit means not ASCII
+        var index = 0
+        while index &+ 8 <= window {
+            let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start &+ index, as: UInt64.self))
+            // The lowest set bit of this marks the first zero octet exactly (higher ones may be
+            // false, from the borrow, but they lie past the NUL).
+            let zeros = (word &- 0x0101_0101_0101_0101) & ~word & highBits
+            if zeros != 0 {
+                let octetsBefore = zeros.trailingZeroBitCount >> 3
+                seen |= word & (UInt64.max >> (64 - 8 * octetsBefore))  // an overshift gives 0
+                return (index &+ octetsBefore, seen & highBits == 0)
+            }
+            seen |= word
+            index &+= 8
+        }
+        while index < window {
+            let octet = base.load(fromByteOffset: start &+ index, as: UInt8.self)
+            if octet == 0 { return (index, seen & highBits == 0) }
+            seen |= UInt64(octet)
+            index &+= 1
+        }
+        return nil
     }
 
     /// Reads a time field: empty, or 16 characters `YYMMDDhhmmsstnnp` (reference §6).
+    @inline(__always)
     mutating func readTime(_ field: CStringField) throws(SMPPDecodingError) -> String {
         let start = offset
         let text = try readCString(field)
-        if let problem = SMPPTime.problem(in: text) {
+        if text.isEmpty { return text }  // the usual case, and always valid
+        // The octets just read (NUL excluded): checking them is cheaper than walking the String.
+        let octets = UnsafeBufferPointer(start: (base + start).assumingMemoryBound(to: UInt8.self), count: offset - start - 1)
+        if let problem = SMPPTime.problem(inUTF8: octets, text: text) {
             throw invalid(field.name, field.status, problem, at: start)
         }
         return text
@@ -114,82 +187,35 @@ struct PDUReader {
         return value
     }
 
-    /// Reads sm_length and short_message (0–254 octets).
+    /// Reads sm_length and short_message (0–254 octets), the latter as a slice of the frame.
     mutating func readShortMessage() throws(SMPPDecodingError) -> ByteBuffer {
         let at = offset
         let length = Int(try readUInt8("sm_length"))
         guard length <= 254 else { throw invalid("sm_length", .invalidMessageLength, "sm_length \(length) is above 254", at: at) }
-        guard let slice = buffer.readSlice(length: length) else { throw truncated("short_message", needing: length) }
+        guard length <= remaining, let slice = frame.getSlice(at: frame.readerIndex + offset, length: length) else {
+            throw truncated("short_message", needing: length)
+        }
+        offset += length
         return slice
     }
 
     /// Reads the optional parameters that fill the rest of the body.
     mutating func readTLVs() throws(SMPPDecodingError) -> TLVList {
         let start = offset
-        let rest = buffer.readSlice(length: buffer.readableBytes) ?? ByteBuffer()
-        return try TLVList(validating: rest, header: header, offset: start)
+        let length = remaining
+        guard length > 0 else { return TLVList() }
+        try TLVList.validate(UnsafeRawBufferPointer(start: base + start, count: length), header: header, offset: start)
+        // The octets were all readable a moment ago, so the slice exists.
+        guard let storage = frame.getSlice(at: frame.readerIndex + start, length: length) else {
+            throw truncated("optional parameters", needing: length)
+        }
+        offset = count
+        return TLVList(validated: storage)
     }
 
     /// An optional trailing C-string (response bodies may be empty when the status is not ROK).
     mutating func readOptionalCString(_ field: CStringField) throws(SMPPDecodingError) -> String? {
         if isAtEnd { return nil }
         return try readCString(field)
-    }
-}
-
-extension ByteBuffer {
-    /// Reads `length` octets as text; ASCII takes a fast path, other bytes must be valid UTF-8.
-    @inline(__always)
-    mutating func readSMPPText(length: Int) -> String? {
-        let isASCII = withUnsafeReadableBytes { bytes in
-            var combined: UInt8 = 0
-            for index in 0..<length { combined |= bytes[index] }
-            return combined < 0x80
-        }
-        if isASCII { return readString(length: length) }
-        guard let slice = readSlice(length: length) else { return nil }
-        return String(validating: slice.readableBytesView, as: UTF8.self)
-    }
-
-    /// Writes a C-Octet String, refusing values over the field's limit.
-    @inline(__always)
-    mutating func writeCString(_ value: String, _ field: CStringField, pdu: CommandID) throws(SMPPEncodingError) {
-        let count = value.utf8.count
-        guard count < field.maxLength else {
-            throw SMPPEncodingError(pdu: pdu.name, field: field.name, reason: "\(count) octets is over the limit of \(field.maxLength - 1) characters (\(field.maxLength) octets with the NUL)")
-        }
-        var value = value
-        let hasNUL = value.withUTF8 { bytes -> Bool in
-            if bytes.contains(0) { return true }
-            self.writeBytes(bytes)
-            return false
-        }
-        if hasNUL {
-            throw SMPPEncodingError(pdu: pdu.name, field: field.name, reason: "contains a NUL octet, which would end the C-Octet String early")
-        }
-        writeInteger(UInt8(0))
-    }
-
-    /// Writes a time field after checking its form.
-    mutating func writeTime(_ value: String, _ field: CStringField, pdu: CommandID) throws(SMPPEncodingError) {
-        if let problem = SMPPTime.problem(in: value) {
-            throw SMPPEncodingError(pdu: pdu.name, field: field.name, reason: problem)
-        }
-        try writeCString(value, field, pdu: pdu)
-    }
-
-    mutating func writeAddress(_ address: Address, _ field: CStringField, pdu: CommandID) throws(SMPPEncodingError) {
-        writeInteger(address.ton.rawValue)
-        writeInteger(address.npi.rawValue)
-        try writeCString(address.value, field, pdu: pdu)
-    }
-
-    /// Writes sm_length and short_message.
-    mutating func writeShortMessage(_ message: ByteBuffer, pdu: CommandID) throws(SMPPEncodingError) {
-        guard message.readableBytes <= 254 else {
-            throw SMPPEncodingError(pdu: pdu.name, field: "short_message", reason: "\(message.readableBytes) octets is over the limit of 254; use message_payload or split the text")
-        }
-        writeInteger(UInt8(message.readableBytes))
-        writeImmutableBuffer(message)
     }
 }

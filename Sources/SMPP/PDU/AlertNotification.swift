@@ -16,8 +16,13 @@ public struct AlertNotification: Hashable, Sendable {
                                              tonStatus: .invalidDestinationTON, npiStatus: .invalidDestinationNPI)
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeAddress(source, .sourceAddr65, pdu: id)
-        try buffer.writeAddress(esmeAddress, .esmeAddr, pdu: id)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int {
+        CStringField.sourceAddr65.addressBound + CStringField.esmeAddr.addressBound
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeAddress(source, .sourceAddr65)
+        try writer.writeAddress(esmeAddress, .esmeAddr)
     }
 }

@@ -28,12 +28,17 @@ public struct Bind: Hashable, Sendable {
         addressRange = Address(ton: TypeOfNumber(rawValue: ton), npi: NumberingPlanIndicator(rawValue: npi), value: try reader.readCString(.addressRange))
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(systemID, .systemID, pdu: id)
-        try buffer.writeCString(password, .password, pdu: id)
-        try buffer.writeCString(systemType, .systemType, pdu: id)
-        buffer.writeInteger(interfaceVersion)
-        try buffer.writeAddress(addressRange, .addressRange, pdu: id)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int {
+        CStringField.systemID.maxLength + CStringField.password.maxLength + CStringField.systemType.maxLength + 1 + CStringField.addressRange.addressBound
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(systemID, .systemID)
+        try writer.writeCString(password, .password)
+        try writer.writeCString(systemType, .systemType)
+        writer.writeInteger(interfaceVersion)
+        try writer.writeAddress(addressRange, .addressRange)
     }
 }
 
@@ -48,8 +53,11 @@ public struct BindResp: Hashable, Sendable {
         systemID = try reader.readOptionalCString(.systemID)
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        if let systemID { try buffer.writeCString(systemID, .systemID, pdu: id) }
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int { systemID == nil ? 0 : CStringField.systemID.maxLength }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        if let systemID { try writer.writeCString(systemID, .systemID) }
     }
 }
 
@@ -68,8 +76,13 @@ public struct Outbind: Hashable, Sendable {
         password = try reader.readCString(.password)
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(systemID, .systemID, pdu: id)
-        try buffer.writeCString(password, .password, pdu: id)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int {
+        CStringField.systemID.maxLength + CStringField.password.maxLength
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(systemID, .systemID)
+        try writer.writeCString(password, .password)
     }
 }

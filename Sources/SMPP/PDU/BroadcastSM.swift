@@ -42,16 +42,22 @@ public struct BroadcastSM: Hashable, Sendable {
         smDefaultMsgID = try reader.readUInt8("sm_default_msg_id")
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(serviceType, .serviceType, pdu: id)
-        try buffer.writeAddress(source, .sourceAddr, pdu: id)
-        try buffer.writeCString(messageID, .messageID, pdu: id)
-        buffer.writeInteger(priorityFlag)
-        try buffer.writeTime(scheduleDeliveryTime, .scheduleDeliveryTime, pdu: id)
-        try buffer.writeTime(validityPeriod, .validityPeriod, pdu: id)
-        buffer.writeInteger(replaceIfPresentFlag)
-        buffer.writeInteger(dataCoding.rawValue)
-        buffer.writeInteger(smDefaultMsgID)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int {
+        CStringField.serviceType.maxLength + CStringField.sourceAddr.addressBound + CStringField.messageID.maxLength + 1
+            + CStringField.scheduleDeliveryTime.maxLength + CStringField.validityPeriod.maxLength + 3
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(serviceType, .serviceType)
+        try writer.writeAddress(source, .sourceAddr)
+        try writer.writeCString(messageID, .messageID)
+        writer.writeInteger(priorityFlag)
+        try writer.writeTime(scheduleDeliveryTime, .scheduleDeliveryTime)
+        try writer.writeTime(validityPeriod, .validityPeriod)
+        writer.writeInteger(replaceIfPresentFlag)
+        writer.writeInteger(dataCoding.rawValue)
+        writer.writeInteger(smDefaultMsgID)
     }
 }
 
@@ -70,9 +76,14 @@ public struct QueryBroadcastSM: Hashable, Sendable {
         source = try reader.readSourceAddress()
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(messageID, .messageID, pdu: id)
-        try buffer.writeAddress(source, .sourceAddr, pdu: id)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int {
+        CStringField.messageID.maxLength + CStringField.sourceAddr.addressBound
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(messageID, .messageID)
+        try writer.writeAddress(source, .sourceAddr)
     }
 }
 
@@ -94,9 +105,14 @@ public struct CancelBroadcastSM: Hashable, Sendable {
         source = try reader.readSourceAddress()
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(serviceType, .serviceType, pdu: id)
-        try buffer.writeCString(messageID, .messageID, pdu: id)
-        try buffer.writeAddress(source, .sourceAddr, pdu: id)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int {
+        CStringField.serviceType.maxLength + CStringField.messageID.maxLength + CStringField.sourceAddr.addressBound
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(serviceType, .serviceType)
+        try writer.writeCString(messageID, .messageID)
+        try writer.writeAddress(source, .sourceAddr)
     }
 }

@@ -22,10 +22,15 @@ public struct CancelSM: Hashable, Sendable {
         destination = try reader.readDestinationAddress()
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(serviceType, .serviceType, pdu: id)
-        try buffer.writeCString(messageID, .messageID, pdu: id)
-        try buffer.writeAddress(source, .sourceAddr, pdu: id)
-        try buffer.writeAddress(destination, .destinationAddr, pdu: id)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int {
+        CStringField.serviceType.maxLength + CStringField.messageID.maxLength + CStringField.sourceAddr.addressBound + CStringField.destinationAddr.addressBound
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(serviceType, .serviceType)
+        try writer.writeCString(messageID, .messageID)
+        try writer.writeAddress(source, .sourceAddr)
+        try writer.writeAddress(destination, .destinationAddr)
     }
 }

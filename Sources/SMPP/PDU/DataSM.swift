@@ -29,12 +29,17 @@ public struct DataSM: Hashable, Sendable {
         dataCoding = DataCoding(rawValue: try reader.readUInt8("data_coding"))
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(serviceType, .serviceType, pdu: id)
-        try buffer.writeAddress(source, .sourceAddr65, pdu: id)
-        try buffer.writeAddress(destination, .destinationAddr65, pdu: id)
-        buffer.writeInteger(esmClass.rawValue)
-        buffer.writeInteger(registeredDelivery.rawValue)
-        buffer.writeInteger(dataCoding.rawValue)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int {
+        CStringField.serviceType.maxLength + CStringField.sourceAddr65.addressBound + CStringField.destinationAddr65.addressBound + 3
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(serviceType, .serviceType)
+        try writer.writeAddress(source, .sourceAddr65)
+        try writer.writeAddress(destination, .destinationAddr65)
+        writer.writeInteger(esmClass.rawValue)
+        writer.writeInteger(registeredDelivery.rawValue)
+        writer.writeInteger(dataCoding.rawValue)
     }
 }

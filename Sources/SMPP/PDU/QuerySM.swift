@@ -15,9 +15,14 @@ public struct QuerySM: Hashable, Sendable {
         source = try reader.readSourceAddress()
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(messageID, .messageID, pdu: id)
-        try buffer.writeAddress(source, .sourceAddr, pdu: id)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int {
+        CStringField.messageID.maxLength + CStringField.sourceAddr.addressBound
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(messageID, .messageID)
+        try writer.writeAddress(source, .sourceAddr)
     }
 }
 
@@ -43,10 +48,15 @@ public struct QuerySMResp: Hashable, Sendable {
         errorCode = try reader.readUInt8("error_code")
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(messageID, .messageID, pdu: id)
-        try buffer.writeTime(finalDate, .finalDate, pdu: id)
-        buffer.writeInteger(messageState.rawValue)
-        buffer.writeInteger(errorCode)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int {
+        CStringField.messageID.maxLength + CStringField.finalDate.maxLength + 2
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(messageID, .messageID)
+        try writer.writeTime(finalDate, .finalDate)
+        writer.writeInteger(messageState.rawValue)
+        writer.writeInteger(errorCode)
     }
 }

@@ -31,13 +31,19 @@ public struct ReplaceSM: Hashable, Sendable {
         shortMessage = try reader.readShortMessage()
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(messageID, .messageID, pdu: id)
-        try buffer.writeAddress(source, .sourceAddr, pdu: id)
-        try buffer.writeTime(scheduleDeliveryTime, .scheduleDeliveryTime, pdu: id)
-        try buffer.writeTime(validityPeriod, .validityPeriod, pdu: id)
-        buffer.writeInteger(registeredDelivery.rawValue)
-        buffer.writeInteger(smDefaultMsgID)
-        try buffer.writeShortMessage(shortMessage, pdu: id)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int {
+        CStringField.messageID.maxLength + CStringField.sourceAddr.addressBound + CStringField.scheduleDeliveryTime.maxLength
+            + CStringField.validityPeriod.maxLength + 2 + shortMessageBound(shortMessage)
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(messageID, .messageID)
+        try writer.writeAddress(source, .sourceAddr)
+        try writer.writeTime(scheduleDeliveryTime, .scheduleDeliveryTime)
+        try writer.writeTime(validityPeriod, .validityPeriod)
+        writer.writeInteger(registeredDelivery.rawValue)
+        writer.writeInteger(smDefaultMsgID)
+        try writer.writeShortMessage(shortMessage)
     }
 }

@@ -37,25 +37,32 @@ public struct SMPPTime: Hashable, Sendable {
 
     /// Why `text` is not a valid time field, or nil when it is (empty counts as valid).
     public static func problem(in text: String) -> String? {
-        let bytes = text.utf8
+        // The outer optional is nil only for a string without contiguous UTF-8 (bridged), which is copied.
+        if let checked = text.utf8.withContiguousStorageIfAvailable({ problem(inUTF8: $0, text: text) }) {
+            return checked
+        }
+        return Array(text.utf8).withUnsafeBufferPointer { problem(inUTF8: $0, text: text) }
+    }
+
+    /// `problem(in:)` over the field's octets, which the decoder has at hand; `text` is the same
+    /// value as a String, only for the message. Allocates nothing unless it finds a problem.
+    static func problem(inUTF8 bytes: UnsafeBufferPointer<UInt8>, text: String) -> String? {
         if bytes.isEmpty { return nil }
         guard bytes.count == 16 else {
             return "\"\(text)\" is neither empty nor 16 characters YYMMDDhhmmsstnnp"
         }
-        var digits = [Int]()
-        digits.reserveCapacity(15)
-        for (index, byte) in bytes.enumerated() where index < 15 {
+        for index in 0..<15 {
+            let byte = bytes[index]
             guard byte >= 0x30, byte <= 0x39 else { return "\"\(text)\": character \(index + 1) is not a digit" }
-            digits.append(Int(byte) - 48)
         }
-        let p = bytes[bytes.index(bytes.startIndex, offsetBy: 15)]
-        switch p {
+        @inline(__always) func number(_ index: Int) -> Int { (Int(bytes[index]) - 48) * 10 + Int(bytes[index + 1]) - 48 }
+        switch bytes[15] {
         case UInt8(ascii: "R"):
             return nil
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
-            let month = digits[2] * 10 + digits[3], day = digits[4] * 10 + digits[5]
-            let hour = digits[6] * 10 + digits[7], minute = digits[8] * 10 + digits[9], second = digits[10] * 10 + digits[11]
-            let quarters = digits[13] * 10 + digits[14]
+            let month = number(2), day = number(4)
+            let hour = number(6), minute = number(8), second = number(10)
+            let quarters = number(13)
             guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 60 else {
                 return "\"\(text)\" is not a valid date and time"
             }

@@ -75,33 +75,41 @@ public struct SubmitMulti: Hashable, Sendable {
         shortMessage = try reader.readShortMessage()
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(serviceType, .serviceType, pdu: id)
-        try buffer.writeAddress(source, .sourceAddr, pdu: id)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`). More
+    /// than 255 destinations are refused before any is written.
+    var encodedLengthBound: Int {
+        let destination = max(1 + CStringField.destinationAddr.addressBound, 1 + CStringField.dlName.maxLength)
+        return CStringField.serviceType.maxLength + CStringField.sourceAddr.addressBound + 1 + min(destinations.count, 255) * destination + 3
+            + CStringField.scheduleDeliveryTime.maxLength + CStringField.validityPeriod.maxLength + 4 + shortMessageBound(shortMessage)
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(serviceType, .serviceType)
+        try writer.writeAddress(source, .sourceAddr)
         guard (1...255).contains(destinations.count) else {
-            throw SMPPEncodingError(pdu: id.name, field: "number_of_dests", reason: "\(destinations.count) destinations; 1–254 allowed (255 in SMPP 5.0)")
+            throw SMPPEncodingError(pdu: writer.commandID.name, field: "number_of_dests", reason: "\(destinations.count) destinations; 1–254 allowed (255 in SMPP 5.0)")
         }
-        buffer.writeInteger(UInt8(destinations.count))
+        writer.writeInteger(UInt8(destinations.count))
         for destination in destinations {
             switch destination {
             case .sme(let address):
-                buffer.writeInteger(UInt8(1))
-                try buffer.writeAddress(address, .destinationAddr, pdu: id)
+                writer.writeInteger(UInt8(1))
+                try writer.writeAddress(address, .destinationAddr)
             case .distributionList(let name):
-                buffer.writeInteger(UInt8(2))
-                try buffer.writeCString(name, .dlName, pdu: id)
+                writer.writeInteger(UInt8(2))
+                try writer.writeCString(name, .dlName)
             }
         }
-        buffer.writeInteger(esmClass.rawValue)
-        buffer.writeInteger(protocolID)
-        buffer.writeInteger(priorityFlag)
-        try buffer.writeTime(scheduleDeliveryTime, .scheduleDeliveryTime, pdu: id)
-        try buffer.writeTime(validityPeriod, .validityPeriod, pdu: id)
-        buffer.writeInteger(registeredDelivery.rawValue)
-        buffer.writeInteger(replaceIfPresentFlag)
-        buffer.writeInteger(dataCoding.rawValue)
-        buffer.writeInteger(smDefaultMsgID)
-        try buffer.writeShortMessage(shortMessage, pdu: id)
+        writer.writeInteger(esmClass.rawValue)
+        writer.writeInteger(protocolID)
+        writer.writeInteger(priorityFlag)
+        try writer.writeTime(scheduleDeliveryTime, .scheduleDeliveryTime)
+        try writer.writeTime(validityPeriod, .validityPeriod)
+        writer.writeInteger(registeredDelivery.rawValue)
+        writer.writeInteger(replaceIfPresentFlag)
+        writer.writeInteger(dataCoding.rawValue)
+        writer.writeInteger(smDefaultMsgID)
+        try writer.writeShortMessage(shortMessage)
     }
 }
 
@@ -139,15 +147,21 @@ public struct SubmitMultiResp: Hashable, Sendable {
         self.unsuccessful = unsuccessful
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(messageID, .messageID, pdu: id)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`). More
+    /// than 255 entries are refused before any is written.
+    var encodedLengthBound: Int {
+        CStringField.messageID.maxLength + 1 + min(unsuccessful.count, 255) * (CStringField.destinationAddr.addressBound + 4)
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(messageID, .messageID)
         guard unsuccessful.count <= 255 else {
-            throw SMPPEncodingError(pdu: id.name, field: "no_unsuccess", reason: "\(unsuccessful.count) entries; at most 255 fit")
+            throw SMPPEncodingError(pdu: writer.commandID.name, field: "no_unsuccess", reason: "\(unsuccessful.count) entries; at most 255 fit")
         }
-        buffer.writeInteger(UInt8(unsuccessful.count))
+        writer.writeInteger(UInt8(unsuccessful.count))
         for entry in unsuccessful {
-            try buffer.writeAddress(entry.address, .destinationAddr, pdu: id)
-            buffer.writeInteger(entry.errorStatusCode.rawValue)
+            try writer.writeAddress(entry.address, .destinationAddr)
+            writer.writeInteger(entry.errorStatusCode.rawValue)
         }
     }
 }

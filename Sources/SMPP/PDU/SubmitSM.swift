@@ -42,35 +42,47 @@ public struct SubmitSM: Hashable, Sendable {
     }
 
     init(from reader: inout PDUReader) throws(SMPPDecodingError) {
-        serviceType = try reader.readCString(.serviceType)
-        source = try reader.readSourceAddress()
-        destination = try reader.readDestinationAddress()
-        esmClass = ESMClass(rawValue: try reader.readUInt8("esm_class"))
-        protocolID = try reader.readUInt8("protocol_id")
-        priorityFlag = try reader.readPriorityFlag()
-        scheduleDeliveryTime = try reader.readTime(.scheduleDeliveryTime)
-        validityPeriod = try reader.readTime(.validityPeriod)
-        registeredDelivery = RegisteredDelivery(rawValue: try reader.readUInt8("registered_delivery"))
-        replaceIfPresentFlag = try reader.readReplaceIfPresentFlag()
-        dataCoding = DataCoding(rawValue: try reader.readUInt8("data_coding"))
-        smDefaultMsgID = try reader.readUInt8("sm_default_msg_id")
-        shortMessage = try reader.readShortMessage()
+        // Fields go into locals and then one `self.init`: assigning `self.x = try …` field by field
+        // makes the compiler build the value aside and copy it out, retains and all.
+        let serviceType = try reader.readCString(.serviceType)
+        let source = try reader.readSourceAddress()
+        let destination = try reader.readDestinationAddress()
+        let esmClass = ESMClass(rawValue: try reader.readUInt8("esm_class"))
+        let protocolID = try reader.readUInt8("protocol_id")
+        let priorityFlag = try reader.readPriorityFlag()
+        let scheduleDeliveryTime = try reader.readTime(.scheduleDeliveryTime)
+        let validityPeriod = try reader.readTime(.validityPeriod)
+        let registeredDelivery = RegisteredDelivery(rawValue: try reader.readUInt8("registered_delivery"))
+        let replaceIfPresentFlag = try reader.readReplaceIfPresentFlag()
+        let dataCoding = DataCoding(rawValue: try reader.readUInt8("data_coding"))
+        let smDefaultMsgID = try reader.readUInt8("sm_default_msg_id")
+        let shortMessage = try reader.readShortMessage()
+        self.init(serviceType: serviceType, source: source, destination: destination, esmClass: esmClass, protocolID: protocolID,
+                  priorityFlag: priorityFlag, scheduleDeliveryTime: scheduleDeliveryTime, validityPeriod: validityPeriod,
+                  registeredDelivery: registeredDelivery, replaceIfPresentFlag: replaceIfPresentFlag, dataCoding: dataCoding,
+                  smDefaultMsgID: smDefaultMsgID, shortMessage: shortMessage)
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        try buffer.writeCString(serviceType, .serviceType, pdu: id)
-        try buffer.writeAddress(source, .sourceAddr, pdu: id)
-        try buffer.writeAddress(destination, .destinationAddr, pdu: id)
-        buffer.writeInteger(esmClass.rawValue)
-        buffer.writeInteger(protocolID)
-        buffer.writeInteger(priorityFlag)
-        try buffer.writeTime(scheduleDeliveryTime, .scheduleDeliveryTime, pdu: id)
-        try buffer.writeTime(validityPeriod, .validityPeriod, pdu: id)
-        buffer.writeInteger(registeredDelivery.rawValue)
-        buffer.writeInteger(replaceIfPresentFlag)
-        buffer.writeInteger(dataCoding.rawValue)
-        buffer.writeInteger(smDefaultMsgID)
-        try buffer.writeShortMessage(shortMessage, pdu: id)
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int {
+        CStringField.serviceType.maxLength + CStringField.sourceAddr.addressBound + CStringField.destinationAddr.addressBound + 3
+            + CStringField.scheduleDeliveryTime.maxLength + CStringField.validityPeriod.maxLength + 4 + shortMessageBound(shortMessage)
+    }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        try writer.writeCString(serviceType, .serviceType)
+        try writer.writeAddress(source, .sourceAddr)
+        try writer.writeAddress(destination, .destinationAddr)
+        writer.writeInteger(esmClass.rawValue)
+        writer.writeInteger(protocolID)
+        writer.writeInteger(priorityFlag)
+        try writer.writeTime(scheduleDeliveryTime, .scheduleDeliveryTime)
+        try writer.writeTime(validityPeriod, .validityPeriod)
+        writer.writeInteger(registeredDelivery.rawValue)
+        writer.writeInteger(replaceIfPresentFlag)
+        writer.writeInteger(dataCoding.rawValue)
+        writer.writeInteger(smDefaultMsgID)
+        try writer.writeShortMessage(shortMessage)
     }
 }
 

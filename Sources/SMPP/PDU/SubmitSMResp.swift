@@ -13,8 +13,11 @@ public struct SubmitSMResp: Hashable, Sendable {
         messageID = try reader.readOptionalCString(.messageID)
     }
 
-    func encode(into buffer: inout ByteBuffer, as id: CommandID) throws(SMPPEncodingError) {
-        if let messageID { try buffer.writeCString(messageID, .messageID, pdu: id) }
+    /// Octets the body takes at most on the wire, for reserving the one write (`PDUWriter`).
+    var encodedLengthBound: Int { messageID == nil ? 0 : CStringField.messageID.maxLength }
+
+    func encode(into writer: inout PDUWriter) throws(SMPPEncodingError) {
+        if let messageID { try writer.writeCString(messageID, .messageID) }
     }
 }
 

@@ -26,28 +26,36 @@ public struct TLVList: Hashable, Sendable, Sequence {
         for tlv in tlvs { try append(tlv.tag, tlv.value) }
     }
 
-    /// Validates the TLV area of a received PDU (structure, and the length of every known tag).
-    init(validating raw: ByteBuffer, header: PDUHeader, offset: Int) throws(SMPPDecodingError) {
-        var cursor = raw
+    /// Checks the TLV area of a received PDU (structure, and the length of every known tag);
+    /// `offset` is where the area starts in the PDU, for the error.
+    static func validate(_ area: UnsafeRawBufferPointer, header: PDUHeader, offset: Int) throws(SMPPDecodingError) {
         let reaction: SMPPDecodingError.Reaction = header.commandID.isResponse ? .ignore : .response
-        while cursor.readableBytes > 0 {
-            let at = offset + (cursor.readerIndex - raw.readerIndex)
-            guard let tag = cursor.readInteger(as: UInt16.self), let length = cursor.readInteger(as: UInt16.self) else {
+        var position = 0
+        while position < area.count {
+            let at = offset + position
+            let left = area.count - position
+            guard left >= 4 else {
                 throw SMPPDecodingError(status: .invalidTLVStream, reaction: reaction, header: header, field: "optional parameters", offset: at,
-                                        reason: "\(cursor.readableBytes + (cursor.readerIndex - raw.readerIndex) - (at - offset)) trailing octet(s) are too few for a TLV header (4 octets)")
+                                        reason: "\(left) trailing octet(s) are too few for a TLV header (4 octets)")
             }
+            let tag = UInt16(bigEndian: area.loadUnaligned(fromByteOffset: position, as: UInt16.self))
+            let length = UInt16(bigEndian: area.loadUnaligned(fromByteOffset: position + 2, as: UInt16.self))
             let tlvTag = TLVTag(rawValue: tag)
-            guard cursor.readableBytes >= Int(length) else {
+            guard left - 4 >= Int(length) else {
                 throw SMPPDecodingError(status: .invalidTLVStream, reaction: reaction, header: header, field: "tlv \(tlvTag.name)", offset: at,
-                                        reason: "length \(length) runs past the end of the PDU (\(cursor.readableBytes) octet(s) left)")
+                                        reason: "length \(length) runs past the end of the PDU (\(left - 4) octet(s) left)")
             }
             if let kind = tlvTag.valueKind, let expected = Self.problem(length: Int(length), kind: kind) {
                 throw SMPPDecodingError(status: .invalidTLVLength, reaction: reaction, header: header, field: "tlv \(tlvTag.name)", offset: at,
                                         reason: "length \(length) is wrong: \(expected)")
             }
-            cursor.moveReaderIndex(forwardBy: Int(length))
+            position += 4 + Int(length)
         }
-        self.storage = raw.readableBytes > 0 ? raw : nil
+    }
+
+    /// A list over octets `validate` accepted; `storage` is not empty.
+    init(validated storage: ByteBuffer) {
+        self.storage = storage
     }
 
     /// Why a value of this length does not fit the tag's shape, or nil when it does.
@@ -149,8 +157,9 @@ public struct TLVList: Hashable, Sendable, Sequence {
     }
 
     /// Writes the TLVs exactly as stored.
-    @inlinable func write(to buffer: inout ByteBuffer) {
-        if let storage { buffer.writeImmutableBuffer(storage) }
+    @inline(__always)
+    func write(to writer: inout PDUWriter) {
+        if let storage { writer.writeBytes(of: storage) }
     }
 }
 

@@ -84,14 +84,14 @@ public struct TLVTag: RawRepresentable, Hashable, Sendable, CustomStringConverti
     public static let vendorRange: ClosedRange<UInt16> = 0x1400...0x3FFF
 
     /// Whether the reference defines this tag.
-    public var isKnown: Bool { Self.table[rawValue] != nil }
+    public var isKnown: Bool { Self.entry(rawValue) != nil }
 
     /// The value's shape, or nil for an unknown or vendor tag (kept as raw octets).
-    public var valueKind: ValueKind? { Self.table[rawValue]?.kind }
+    public var valueKind: ValueKind? { Self.entry(rawValue)?.kind }
 
     /// The spec name (`message_payload`); `vendor_0x1500` or `unknown_0x0099` otherwise.
     public var name: String {
-        if let entry = Self.table[rawValue] { return entry.name }
+        if let entry = Self.entry(rawValue) { return entry.name }
         return (isVendorSpecific ? "vendor_" : "unknown_") + hex16(rawValue)
     }
 
@@ -116,73 +116,85 @@ public struct TLVTag: RawRepresentable, Hashable, Sendable, CustomStringConverti
         let kind: ValueKind
     }
 
-    private static let table: [UInt16: Entry] = [
-        0x0005: Entry(name: "dest_addr_subunit", kind: .integer(1)),
-        0x0006: Entry(name: "dest_network_type", kind: .integer(1)),
-        0x0007: Entry(name: "dest_bearer_type", kind: .integer(1)),
-        0x0008: Entry(name: "dest_telematics_id", kind: .integer(2)),
-        0x000D: Entry(name: "source_addr_subunit", kind: .integer(1)),
-        0x000E: Entry(name: "source_network_type", kind: .integer(1)),
-        0x000F: Entry(name: "source_bearer_type", kind: .integer(1)),
-        0x0010: Entry(name: "source_telematics_id", kind: .integerVariable(1...2)),
-        0x0017: Entry(name: "qos_time_to_live", kind: .integer(4)),
-        0x0019: Entry(name: "payload_type", kind: .integer(1)),
-        0x001D: Entry(name: "additional_status_info_text", kind: .cString(1...256)),
-        0x001E: Entry(name: "receipted_message_id", kind: .cString(1...65)),
-        0x0030: Entry(name: "ms_msg_wait_facilities", kind: .integer(1)),
-        0x0201: Entry(name: "privacy_indicator", kind: .integer(1)),
-        0x0202: Entry(name: "source_subaddress", kind: .octets(2...23)),
-        0x0203: Entry(name: "dest_subaddress", kind: .octets(2...23)),
-        0x0204: Entry(name: "user_message_reference", kind: .integer(2)),
-        0x0205: Entry(name: "user_response_code", kind: .integer(1)),
-        0x020A: Entry(name: "source_port", kind: .integer(2)),
-        0x020B: Entry(name: "destination_port", kind: .integer(2)),
-        0x020C: Entry(name: "sar_msg_ref_num", kind: .integer(2)),
-        0x020D: Entry(name: "language_indicator", kind: .integer(1)),
-        0x020E: Entry(name: "sar_total_segments", kind: .integer(1)),
-        0x020F: Entry(name: "sar_segment_seqnum", kind: .integer(1)),
-        0x0210: Entry(name: "sc_interface_version", kind: .integer(1)),
-        0x0302: Entry(name: "callback_num_pres_ind", kind: .integer(1)),
-        0x0303: Entry(name: "callback_num_atag", kind: .octets(0...65)),
-        0x0304: Entry(name: "number_of_messages", kind: .integer(1)),
-        0x0381: Entry(name: "callback_num", kind: .octets(4...19)),
-        0x0420: Entry(name: "dpf_result", kind: .integer(1)),
-        0x0421: Entry(name: "set_dpf", kind: .integer(1)),
-        0x0422: Entry(name: "ms_availability_status", kind: .integer(1)),
-        0x0423: Entry(name: "network_error_code", kind: .octets(3...3)),
-        0x0424: Entry(name: "message_payload", kind: .octets(0...65535)),
-        0x0425: Entry(name: "delivery_failure_reason", kind: .integer(1)),
-        0x0426: Entry(name: "more_messages_to_send", kind: .integer(1)),
-        0x0427: Entry(name: "message_state", kind: .integer(1)),
-        0x0428: Entry(name: "congestion_state", kind: .integer(1)),
-        0x0501: Entry(name: "ussd_service_op", kind: .integer(1)),
-        0x0600: Entry(name: "broadcast_channel_indicator", kind: .integer(1)),
-        0x0601: Entry(name: "broadcast_content_type", kind: .octets(3...3)),
-        0x0602: Entry(name: "broadcast_content_type_info", kind: .octets(1...255)),
-        0x0603: Entry(name: "broadcast_message_class", kind: .integer(1)),
-        0x0604: Entry(name: "broadcast_rep_num", kind: .integer(2)),
-        0x0605: Entry(name: "broadcast_frequency_interval", kind: .octets(3...3)),
-        0x0606: Entry(name: "broadcast_area_identifier", kind: .octets(1...101)),
-        0x0607: Entry(name: "broadcast_error_status", kind: .integer(4)),
-        0x0608: Entry(name: "broadcast_area_success", kind: .integer(1)),
-        0x0609: Entry(name: "broadcast_end_time", kind: .cString(17...17)),
-        0x060A: Entry(name: "broadcast_service_group", kind: .octets(1...255)),
-        0x060B: Entry(name: "billing_identification", kind: .octets(1...1024)),
-        0x060D: Entry(name: "source_network_id", kind: .cString(7...66)),
-        0x060E: Entry(name: "dest_network_id", kind: .cString(7...66)),
-        0x060F: Entry(name: "source_node_id", kind: .octets(6...6)),
-        0x0610: Entry(name: "dest_node_id", kind: .octets(6...6)),
-        0x0611: Entry(name: "dest_addr_np_resolution", kind: .integer(1)),
-        0x0612: Entry(name: "dest_addr_np_information", kind: .octets(10...10)),
-        0x0613: Entry(name: "dest_addr_np_country", kind: .integerVariable(1...5)),
-        0x1201: Entry(name: "display_time", kind: .integer(1)),
-        0x1203: Entry(name: "sms_signal", kind: .integer(2)),
-        0x1204: Entry(name: "ms_validity", kind: .integerVariable(1...4)),
-        0x130C: Entry(name: "alert_on_message_delivery", kind: .integerVariable(0...1)),
-        0x1380: Entry(name: "its_reply_type", kind: .integer(1)),
-        0x1383: Entry(name: "its_session_info", kind: .octets(2...2)),
-    ]
-    private static let byName: [String: UInt16] = Dictionary(uniqueKeysWithValues: table.map { ($1.name, $0) })
+    /// What the reference says about a tag. A switch rather than a dictionary: the decoder asks
+    /// once per received TLV, and a jump beats hashing the key.
+    private static func entry(_ rawValue: UInt16) -> Entry? {
+        switch rawValue {
+        case 0x0005: return Entry(name: "dest_addr_subunit", kind: .integer(1))
+        case 0x0006: return Entry(name: "dest_network_type", kind: .integer(1))
+        case 0x0007: return Entry(name: "dest_bearer_type", kind: .integer(1))
+        case 0x0008: return Entry(name: "dest_telematics_id", kind: .integer(2))
+        case 0x000D: return Entry(name: "source_addr_subunit", kind: .integer(1))
+        case 0x000E: return Entry(name: "source_network_type", kind: .integer(1))
+        case 0x000F: return Entry(name: "source_bearer_type", kind: .integer(1))
+        case 0x0010: return Entry(name: "source_telematics_id", kind: .integerVariable(1...2))
+        case 0x0017: return Entry(name: "qos_time_to_live", kind: .integer(4))
+        case 0x0019: return Entry(name: "payload_type", kind: .integer(1))
+        case 0x001D: return Entry(name: "additional_status_info_text", kind: .cString(1...256))
+        case 0x001E: return Entry(name: "receipted_message_id", kind: .cString(1...65))
+        case 0x0030: return Entry(name: "ms_msg_wait_facilities", kind: .integer(1))
+        case 0x0201: return Entry(name: "privacy_indicator", kind: .integer(1))
+        case 0x0202: return Entry(name: "source_subaddress", kind: .octets(2...23))
+        case 0x0203: return Entry(name: "dest_subaddress", kind: .octets(2...23))
+        case 0x0204: return Entry(name: "user_message_reference", kind: .integer(2))
+        case 0x0205: return Entry(name: "user_response_code", kind: .integer(1))
+        case 0x020A: return Entry(name: "source_port", kind: .integer(2))
+        case 0x020B: return Entry(name: "destination_port", kind: .integer(2))
+        case 0x020C: return Entry(name: "sar_msg_ref_num", kind: .integer(2))
+        case 0x020D: return Entry(name: "language_indicator", kind: .integer(1))
+        case 0x020E: return Entry(name: "sar_total_segments", kind: .integer(1))
+        case 0x020F: return Entry(name: "sar_segment_seqnum", kind: .integer(1))
+        case 0x0210: return Entry(name: "sc_interface_version", kind: .integer(1))
+        case 0x0302: return Entry(name: "callback_num_pres_ind", kind: .integer(1))
+        case 0x0303: return Entry(name: "callback_num_atag", kind: .octets(0...65))
+        case 0x0304: return Entry(name: "number_of_messages", kind: .integer(1))
+        case 0x0381: return Entry(name: "callback_num", kind: .octets(4...19))
+        case 0x0420: return Entry(name: "dpf_result", kind: .integer(1))
+        case 0x0421: return Entry(name: "set_dpf", kind: .integer(1))
+        case 0x0422: return Entry(name: "ms_availability_status", kind: .integer(1))
+        case 0x0423: return Entry(name: "network_error_code", kind: .octets(3...3))
+        case 0x0424: return Entry(name: "message_payload", kind: .octets(0...65535))
+        case 0x0425: return Entry(name: "delivery_failure_reason", kind: .integer(1))
+        case 0x0426: return Entry(name: "more_messages_to_send", kind: .integer(1))
+        case 0x0427: return Entry(name: "message_state", kind: .integer(1))
+        case 0x0428: return Entry(name: "congestion_state", kind: .integer(1))
+        case 0x0501: return Entry(name: "ussd_service_op", kind: .integer(1))
+        case 0x0600: return Entry(name: "broadcast_channel_indicator", kind: .integer(1))
+        case 0x0601: return Entry(name: "broadcast_content_type", kind: .octets(3...3))
+        case 0x0602: return Entry(name: "broadcast_content_type_info", kind: .octets(1...255))
+        case 0x0603: return Entry(name: "broadcast_message_class", kind: .integer(1))
+        case 0x0604: return Entry(name: "broadcast_rep_num", kind: .integer(2))
+        case 0x0605: return Entry(name: "broadcast_frequency_interval", kind: .octets(3...3))
+        case 0x0606: return Entry(name: "broadcast_area_identifier", kind: .octets(1...101))
+        case 0x0607: return Entry(name: "broadcast_error_status", kind: .integer(4))
+        case 0x0608: return Entry(name: "broadcast_area_success", kind: .integer(1))
+        case 0x0609: return Entry(name: "broadcast_end_time", kind: .cString(17...17))
+        case 0x060A: return Entry(name: "broadcast_service_group", kind: .octets(1...255))
+        case 0x060B: return Entry(name: "billing_identification", kind: .octets(1...1024))
+        case 0x060D: return Entry(name: "source_network_id", kind: .cString(7...66))
+        case 0x060E: return Entry(name: "dest_network_id", kind: .cString(7...66))
+        case 0x060F: return Entry(name: "source_node_id", kind: .octets(6...6))
+        case 0x0610: return Entry(name: "dest_node_id", kind: .octets(6...6))
+        case 0x0611: return Entry(name: "dest_addr_np_resolution", kind: .integer(1))
+        case 0x0612: return Entry(name: "dest_addr_np_information", kind: .octets(10...10))
+        case 0x0613: return Entry(name: "dest_addr_np_country", kind: .integerVariable(1...5))
+        case 0x1201: return Entry(name: "display_time", kind: .integer(1))
+        case 0x1203: return Entry(name: "sms_signal", kind: .integer(2))
+        case 0x1204: return Entry(name: "ms_validity", kind: .integerVariable(1...4))
+        case 0x130C: return Entry(name: "alert_on_message_delivery", kind: .integerVariable(0...1))
+        case 0x1380: return Entry(name: "its_reply_type", kind: .integer(1))
+        case 0x1383: return Entry(name: "its_session_info", kind: .octets(2...2))
+        default: return nil
+        }
+    }
+
+    private static let byName: [String: UInt16] = {
+        var names: [String: UInt16] = [:]
+        for raw in UInt16.min...UInt16.max {
+            if let entry = entry(raw) { names[entry.name] = raw }
+        }
+        return names
+    }()
 }
 
 /// `0x020c` style, as the vectors print tags.
