@@ -27,15 +27,3 @@ public struct SMPPFrameDecoder: NIOSingleStepByteToMessageDecoder {
         try decode(buffer: &buffer)
     }
 }
-
-/// Writes outbound PDUs. A PDU that breaks a field limit fails its write promise with an
-/// `SMPPEncodingError` and nothing reaches the wire.
-public struct SMPPPDUEncoder: MessageToByteEncoder {
-    public typealias OutboundIn = PDU
-
-    public init() {}
-
-    public func encode(data: PDU, out: inout ByteBuffer) throws {
-        try data.encode(into: &out)
-    }
-}

@@ -4,15 +4,16 @@ import NIOCore
 /// answers by itself (enquire_link, wrong-state requests, malformed PDUs), correlates responses
 /// with our requests by sequence number, enforces the window, and drives the session timers.
 ///
-/// Pipeline: `ByteToMessageHandler(SMPPFrameDecoder())`, `MessageToByteHandler(SMPPPDUEncoder())`,
-/// this handler, then the application, which receives the peer's requests as `PDU`s and writes
-/// `SMPPOutbound` values. The protocol rules live in `SessionStateMachine`; this type only
+/// Pipeline: `ByteToMessageHandler(SMPPFrameDecoder())`, this handler, then the application,
+/// which receives the peer's requests as `PDU`s and writes `SMPPOutbound` values. The handler
+/// encodes what it writes itself, so a PDU that breaks a field limit is refused before it takes
+/// a window slot or a sequence number. The protocol rules live in `SessionStateMachine`; this type only
 /// translates between NIO and the machine.
 public final class SMPPSessionHandler: ChannelDuplexHandler {
     public typealias InboundIn = Result<PDU, SMPPDecodingError>
     public typealias InboundOut = PDU
     public typealias OutboundIn = SMPPOutbound
-    public typealias OutboundOut = PDU
+    public typealias OutboundOut = ByteBuffer
 
     private var machine: SessionStateMachine<SessionInstant>
     /// Response promises of our outstanding requests, by sequence number.
@@ -138,17 +139,33 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .request(let body, let tlvs, let responsePromise):
+            // Encoded before the machine numbers it: a PDU that breaks a field limit is refused
+            // here and never holds a window slot. The sequence number is patched in afterwards.
+            var request = PDU(body, sequenceNumber: 0, tlvs: tlvs)
+            var buffer = context.channel.allocator.buffer(capacity: 64 + tlvs.encodedLength)
+            do {
+                try request.encode(into: &buffer)
+            } catch {
+                let failure = SMPPSessionError(.encoding(error), commandID: body.commandID)
+                responsePromise?.fail(failure)
+                promise?.fail(failure)
+                return
+            }
             let action = machine.requestWillBeSent(body.commandID, now: context.eventLoop.sessionNow)
             switch action {
-            case .sendRequest(let id, let sequence) where id.expectsResponse:
-                send(PDU(body, sequenceNumber: sequence, tlvs: tlvs), id: id, responsePromise: responsePromise, writePromise: promise, context: context)
-            case .sendRequest(_, let sequence):
-                // outbind and alert_notification have no response: the promise completes with the PDU sent.
-                let pdu = PDU(body, sequenceNumber: sequence, tlvs: tlvs)
-                context.write(wrapOutboundOut(pdu), promise: promise)
-                responsePromise?.succeed(pdu)
+            case .sendRequest(let id, let sequence):
+                buffer.setInteger(sequence, at: buffer.readerIndex + 12)
+                request.sequenceNumber = sequence
+                if id.expectsResponse {
+                    if let responsePromise { pending[sequence] = PendingResponse(commandID: id, promise: responsePromise) }
+                } else {
+                    // outbind and alert_notification have no response: the promise gets the PDU sent.
+                    responsePromise?.succeed(request)
+                }
+                context.write(wrapOutboundOut(buffer), promise: promise)
             case .sendUnbind(let sequence):
-                send(PDU(.unbind, sequenceNumber: sequence), id: .unbind, responsePromise: responsePromise, writePromise: promise, context: context)
+                if let responsePromise { pending[sequence] = PendingResponse(commandID: .unbind, promise: responsePromise) }
+                write(PDU(.unbind, sequenceNumber: sequence), context: context, promise: promise)
             case .rejectRequest(let id, let rejection):
                 let error: SMPPSessionError
                 switch rejection {
@@ -168,7 +185,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             if BindType(commandID: pdu.commandID.requestID) != nil {
                 machine.bindResponseSent(status: pdu.commandStatus)
             }
-            context.write(wrapOutboundOut(pdu), promise: promise)
+            write(pdu, context: context, promise: promise)
             reportStateChange(context: context)
         case .unbind:
             run(machine.unbindRequested(now: context.eventLoop.sessionNow), context: context)
@@ -179,17 +196,6 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     public func flush(context: ChannelHandlerContext) {
         needsFlush = false
         context.flush()
-    }
-
-    private func send(_ pdu: PDU, id: CommandID, responsePromise: EventLoopPromise<PDU>?, writePromise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
-        if let responsePromise { pending[pdu.sequenceNumber] = PendingResponse(commandID: id, promise: responsePromise) }
-        let written = writePromise ?? context.eventLoop.makePromise()
-        written.futureResult.assumeIsolated().whenFailure { [self] error in
-            // Nothing reached the wire: the peer will never answer, so fail the request now.
-            let failure = (error as? SMPPEncodingError).map { SMPPSessionError(.encoding($0), commandID: id) }
-            pending.removeValue(forKey: pdu.sequenceNumber)?.promise.fail(failure ?? error)
-        }
-        context.write(wrapOutboundOut(pdu), promise: written)
     }
 
     // MARK: Running actions
@@ -233,8 +239,16 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
         reportStateChange(context: context)
     }
 
-    private func write(_ pdu: PDU, context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(pdu), promise: nil)
+    /// Encodes and writes a PDU; one that breaks a field limit fails `promise` and is not sent.
+    private func write(_ pdu: PDU, context: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
+        var buffer = context.channel.allocator.buffer(capacity: 64 + pdu.tlvs.encodedLength)
+        do {
+            try pdu.encode(into: &buffer)
+        } catch {
+            promise?.fail(error)
+            return
+        }
+        context.write(wrapOutboundOut(buffer), promise: promise)
         needsFlush = true
     }
 

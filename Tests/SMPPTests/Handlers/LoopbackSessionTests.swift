@@ -26,7 +26,7 @@ struct LoopbackSessionTests {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(SMPPFrameDecoder()), MessageToByteHandler(SMPPPDUEncoder()),
+                        ByteToMessageHandler(SMPPFrameDecoder()),
                         SMPPSessionHandler(role: .messageCentre), RecordingApplication(),
                     ])
                 }
@@ -37,7 +37,7 @@ struct LoopbackSessionTests {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(SMPPFrameDecoder()), MessageToByteHandler(SMPPPDUEncoder()),
+                        ByteToMessageHandler(SMPPFrameDecoder()),
                         SMPPSessionHandler(role: .esme, windowSize: 10), ClientApplication(),
                     ])
                 }

@@ -48,7 +48,6 @@ struct SessionChannel {
         session = SMPPSessionHandler(role: role, windowSize: windowSize, timers: timers)
         try channel.pipeline.syncOperations.addHandlers([
             ByteToMessageHandler(SMPPFrameDecoder()),
-            MessageToByteHandler(SMPPPDUEncoder()),
             session,
             application,
         ])

@@ -91,6 +91,28 @@ struct SessionHandlerTests {
         first.fail(SMPPSessionError(.connectionClosed, commandID: .deliverSM))
     }
 
+    @Test("a request that breaks a field limit fails at once and takes no window slot")
+    func encodingErrorTakesNoSlot() throws {
+        let session = try SessionChannel(role: .messageCentre, windowSize: 1)
+        try session.bindPeer(.transceiver)
+        let loop = session.channel.embeddedEventLoop
+        let bad = loop.makePromise(of: PDU.self)
+        let tooLong = PDU.Body.deliverSM(DeliverSM(source: .international(String(repeating: "1", count: 30)), destination: .international("2")))
+        #expect(throws: SMPPSessionError.self) { try session.channel.writeOutbound(SMPPOutbound.request(tooLong, promise: bad)) }
+        let error = try #require(throws: SMPPSessionError.self) { try bad.futureResult.wait() }
+        guard case .encoding(let encoding) = error.code else {
+            Issue.record("expected an encoding error, got \(error)")
+            return
+        }
+        #expect(encoding.field == "source_addr")
+        let good = loop.makePromise(of: PDU.self)
+        try session.channel.writeOutbound(SMPPOutbound.request(.deliverSM(DeliverSM(source: .international("1"), destination: .international("2"))), promise: good))
+        let sent = try session.sent()
+        #expect(sent.map(\.commandID) == [.deliverSM])
+        try session.receive(PDU(.deliverSMResp(DeliverSMResp(messageID: "")), sequenceNumber: sent[0].sequenceNumber))
+        #expect(try good.futureResult.wait().commandID == .deliverSMResp)
+    }
+
     @Test("a request with no response fails with timeout after the response timer")
     func responseTimeout() throws {
         let timers = SessionTimers(enquireLink: nil, inactivity: nil, response: .seconds(5), tickInterval: .seconds(1))
