@@ -100,16 +100,7 @@ public struct SubmitMulti: Hashable, Sendable {
                 try writer.writeCString(name, .dlName)
             }
         }
-        writer.writeInteger(esmClass.rawValue)
-        writer.writeInteger(protocolID)
-        writer.writeInteger(priorityFlag)
-        try writer.writeTime(scheduleDeliveryTime, .scheduleDeliveryTime)
-        try writer.writeTime(validityPeriod, .validityPeriod)
-        writer.writeInteger(registeredDelivery.rawValue)
-        writer.writeInteger(replaceIfPresentFlag)
-        writer.writeInteger(dataCoding.rawValue)
-        writer.writeInteger(smDefaultMsgID)
-        try writer.writeShortMessage(shortMessage)
+        try writer.writeContent(self)
     }
 }
 

@@ -73,16 +73,7 @@ public struct SubmitSM: Hashable, Sendable {
         try writer.writeCString(serviceType, .serviceType)
         try writer.writeAddress(source, .sourceAddr)
         try writer.writeAddress(destination, .destinationAddr)
-        writer.writeInteger(esmClass.rawValue)
-        writer.writeInteger(protocolID)
-        writer.writeInteger(priorityFlag)
-        try writer.writeTime(scheduleDeliveryTime, .scheduleDeliveryTime)
-        try writer.writeTime(validityPeriod, .validityPeriod)
-        writer.writeInteger(registeredDelivery.rawValue)
-        writer.writeInteger(replaceIfPresentFlag)
-        writer.writeInteger(dataCoding.rawValue)
-        writer.writeInteger(smDefaultMsgID)
-        try writer.writeShortMessage(shortMessage)
+        try writer.writeContent(self)
     }
 }
 
