@@ -98,7 +98,3 @@ extension PDUCommand {
 func hexByte(_ byte: UInt8) -> String {
     byte < 16 ? "0x0" + String(byte, radix: 16) : "0x" + String(byte, radix: 16)
 }
-
-func hexString(_ bytes: [UInt8]) -> String {
-    bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
-}

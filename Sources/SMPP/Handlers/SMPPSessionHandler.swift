@@ -226,7 +226,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             // channelRead completes requests itself: it holds the response PDU.
             return
         case .failRequest(let sequence, let id, let reason):
-            pending.removeValue(forKey: sequence)?.promise.fail(SMPPSessionError(reason == .timeout ? .timeout : .connectionClosed, commandID: id))
+            pending.removeValue(forKey: sequence)?.promise.fail(SMPPSessionError(Self.code(for: reason), commandID: id))
         case .failRequests(let requests, let reason):
             fail(requests, reason)
         case .unexpectedResponse(let id, let sequence, _):
@@ -267,8 +267,12 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     private func fail(_ requests: [SessionAction.PendingRequest], _ reason: SessionAction.FailureReason) {
         for request in requests {
             pending.removeValue(forKey: request.sequenceNumber)?.promise.fail(
-                SMPPSessionError(reason == .timeout ? .timeout : .connectionClosed, commandID: request.commandID))
+                SMPPSessionError(Self.code(for: reason), commandID: request.commandID))
         }
+    }
+
+    private static func code(for reason: SessionAction.FailureReason) -> SMPPSessionError.Code {
+        reason == .timeout ? .timeout : .connectionClosed
     }
 
     private func failAll(_ code: SMPPSessionError.Code) {

@@ -66,17 +66,20 @@ func parseHexUInt32(_ text: String) -> UInt32? {
     return UInt32(text.dropFirst(2), radix: 16)
 }
 
-/// Lower-case hex of a buffer's readable octets.
-func hexString(_ buffer: ByteBuffer) -> String {
+/// Lower-case hex of octets, as `tern pdu` and the vectors print them.
+public func hexString(_ octets: some Sequence<UInt8>) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var out = [UInt8]()
-    out.reserveCapacity(buffer.readableBytes * 2)
-    for byte in buffer.readableBytesView {
+    out.reserveCapacity(octets.underestimatedCount * 2)
+    for byte in octets {
         out.append(digits[Int(byte >> 4)])
         out.append(digits[Int(byte & 0x0F)])
     }
     return String(decoding: out, as: UTF8.self)
 }
+
+/// Lower-case hex of a buffer's readable octets.
+func hexString(_ buffer: ByteBuffer) -> String { hexString(buffer.readableBytesView) }
 
 /// Octets from hex text (spaces allowed); nil when it is not hex.
 public func bytesFromHex(_ text: String) -> [UInt8]? {
