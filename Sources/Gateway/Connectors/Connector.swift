@@ -1,0 +1,104 @@
+import Foundation
+
+/// A way out of Tern toward the network: an upstream SMSC over SMPP, an HTTP sink, the simulator.
+///
+/// The dispatcher calls `submit` for one message at a time, concurrently up to the connector's
+/// own window; the connector reports receipts and MO messages through its delegate. A connector
+/// must never block the caller: it answers `temporaryFailure` when its links are down or full.
+public protocol Connector: AnyObject, Sendable {
+    var name: String { get }
+    /// Whether broadcast_sm can go through this connector.
+    var supportsBroadcast: Bool { get }
+    /// How many submits may be outstanding at once (sessions × window); the dispatcher keeps
+    /// at most this many in flight.
+    var capacity: Int { get }
+
+    /// Connects (or starts listening) and begins reporting to `delegate`. Returns when the
+    /// connector is ready to take submits, or throws when its settings cannot work at all.
+    func start(delegate: any ConnectorDelegate) async throws
+    /// Hands one message to the upstream and reports how it answered.
+    func submit(_ message: Message) async -> SubmitOutcome
+    /// Messages this connector acknowledged before a restart and that still await a receipt,
+    /// for connectors that produce receipts themselves (the simulator).
+    func resume(awaitingReceipt messages: [Message]) async
+    /// The link's live state.
+    var health: ConnectorHealth { get }
+    /// Stops taking submits, waits for outstanding ones (bounded), unbinds and closes.
+    func stop() async
+}
+
+extension Connector {
+    public var supportsBroadcast: Bool { false }
+    public func resume(awaitingReceipt messages: [Message]) async {}
+}
+
+/// What a connector reports back into the gateway. Called from any thread.
+public protocol ConnectorDelegate: Sendable {
+    func connector(_ name: String, received receipt: UpstreamReceipt)
+    func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage)
+}
+
+/// How an upstream answered one submit.
+public enum SubmitOutcome: Sendable, Hashable {
+    /// Taken; the upstream's id as it wrote it.
+    case accepted(upstreamID: String)
+    /// Worth retrying, here or on the next connector (throttled, system error, link down, timeout).
+    case temporaryFailure(status: UInt32?, reason: String)
+    /// The upstream refused the message for good (invalid destination, …).
+    case permanentFailure(status: UInt32, reason: String)
+}
+
+/// A delivery receipt from upstream, before it is matched to our message.
+public struct UpstreamReceipt: Sendable, Hashable {
+    public var upstreamID: String
+    public var state: MessageLifecycle
+    public var errorCode: Int
+    public var doneAt: Date?
+
+    public init(upstreamID: String, state: MessageLifecycle, errorCode: Int = 0, doneAt: Date? = nil) {
+        self.upstreamID = upstreamID
+        self.state = state
+        self.errorCode = errorCode
+        self.doneAt = doneAt
+    }
+}
+
+/// A mobile-originated message from upstream.
+public struct MobileOriginatedMessage: Sendable, Hashable {
+    public var source: WireAddress
+    public var destination: WireAddress
+    public var esmClass: UInt8
+    public var dataCoding: UInt8
+    public var shortMessage: [UInt8]
+    public var tlvs: [UInt8]
+    public var receivedAt: Date
+
+    public init(source: WireAddress, destination: WireAddress, esmClass: UInt8 = 0, dataCoding: UInt8 = 0,
+                shortMessage: [UInt8], tlvs: [UInt8] = [], receivedAt: Date = Date()) {
+        self.source = source
+        self.destination = destination
+        self.esmClass = esmClass
+        self.dataCoding = dataCoding
+        self.shortMessage = shortMessage
+        self.tlvs = tlvs
+        self.receivedAt = receivedAt
+    }
+}
+
+/// A connector's live state, for routing decisions, the admin API and logs.
+public struct ConnectorHealth: Sendable, Hashable {
+    public enum Link: String, Sendable, Hashable { case up, down, connecting, stopped }
+    public var link: Link
+    /// Sessions bound now (for SMPP), 1 or 0 for others.
+    public var sessionsUp: Int
+    public var inFlight: Int
+    /// The submit rate the connector allows itself now (messages per second); nil if unlimited.
+    public var currentRate: Double?
+
+    public init(link: Link, sessionsUp: Int = 0, inFlight: Int = 0, currentRate: Double? = nil) {
+        self.link = link
+        self.sessionsUp = sessionsUp
+        self.inFlight = inFlight
+        self.currentRate = currentRate
+    }
+}

@@ -1,0 +1,278 @@
+import Crypto
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import SMPP
+
+/// The gateway's domain services wired together: what a client session calls to bind and submit,
+/// and what connectors report back to. Transport-free: the SMPP listeners (`SMPPServer`) sit in
+/// front of it, connectors behind it.
+public final class TernGateway: Sendable {
+    public let config: TernConfig
+    public let store: any MessageStore
+    public let committer: GroupCommitter
+    public let registry: SessionRegistry
+    public let delivery: ClientDelivery
+    public let correlations: CorrelationCache
+    public let ids: MessageIDGenerator
+    public let limiter = ThroughputLimiter()
+    public let logger: Logger
+    public let connectors: [String: any Connector]
+    let routes: RouteTable
+    let moRoutes: MORouteTable
+    private let bindGuard: NIOLockedValueBox<BindGuard>
+    private let verifiedPasswords = NIOLockedValueBox(Set<[UInt8]>())
+    private let accountsByID = NIOLockedValueBox([Int64: Account]())
+    private let dispatcherBox = NIOLockedValueBox<Dispatcher?>(nil)
+    private let counters = NIOLockedValueBox(Counters())
+    private let clock = ContinuousClock()
+    private let origin = ContinuousClock.now
+
+    /// Figures for logs, tests and (later) metrics.
+    public struct Counters: Sendable, Hashable {
+        public var submitsAccepted = 0
+        public var submitsRefused = 0
+        public var receiptsMatched = 0
+        public var receiptsUnmatched = 0
+        public var mobileOriginated = 0
+        public var mobileOriginatedUnrouted = 0
+        public var bindsRefused = 0
+    }
+
+    public init(config: TernConfig, store: any MessageStore, connectors: [any Connector], logger: Logger) {
+        self.config = config
+        self.store = store
+        self.logger = logger
+        committer = GroupCommitter(store: store, logger: logger)
+        registry = SessionRegistry()
+        delivery = ClientDelivery(registry: registry, committer: committer, store: store, logger: logger)
+        correlations = CorrelationCache()
+        ids = MessageIDGenerator()
+        var byName: [String: any Connector] = [:]
+        for connector in connectors { byName[connector.name] = connector }
+        self.connectors = byName
+        routes = RouteTable(config.routes)
+        moRoutes = MORouteTable(config.moRoutes)
+        bindGuard = NIOLockedValueBox(BindGuard(failuresBeforeBan: config.server.bindFailuresBeforeBan,
+                                                banSeconds: Double(config.server.bindBanSeconds)))
+    }
+
+    public var dispatcher: Dispatcher {
+        // Set in `start()`, before any listener accepts a connection.
+        dispatcherBox.withLockedValue { $0 }!
+    }
+
+    public var counts: Counters { counters.withLockedValue { $0 } }
+
+    // MARK: Life
+
+    /// Migrates the store, starts the connectors and sends what a previous run left unsent.
+    public func start() async throws {
+        try await store.migrate()
+        let dispatcher = Dispatcher(
+            connectors: Array(connectors.values), committer: committer, observer: self,
+            settings: Dispatcher.Settings(maxQueued: config.server.maxQueuedMessages), logger: logger)
+        dispatcherBox.withLockedValue { $0 = dispatcher }
+        for connector in connectors.values {
+            try await connector.start(delegate: self)
+        }
+        dispatcher.start()
+        try await recover()
+    }
+
+    public func stop() async {
+        dispatcherBox.withLockedValue { $0 }?.stop()
+        for connector in connectors.values { await connector.stop() }
+        try? await committer.flush()
+    }
+
+    private func recover() async throws {
+        let unsent = try await store.messagesAwaitingDispatch(limit: max(config.server.maxQueuedMessages, 1))
+        var recovered = 0
+        for message in unsent {
+            guard let route = routes.connectors(account: message.systemID, destination: message.destination.value,
+                                                source: message.source.value, dataCoding: message.dataCoding) else {
+                committer.enqueue(.transition(MessageTransition(messageID: message.id, state: .rejected, errorCode: 0x0B, detail: "no route after restart")))
+                continue
+            }
+            _ = dispatcher.reserve()
+            dispatcher.dispatch(DispatchItem(message: message, connectors: route.connectors))
+            recovered += 1
+        }
+        for connector in connectors.values {
+            let waiting = try await store.messagesAwaitingReceipt(connector: connector.name, limit: 1_000_000)
+            for message in waiting {
+                if let upstreamID = message.upstreamID {
+                    correlations.insert(connector: connector.name, upstreamID: upstreamID, Correlation(message))
+                }
+            }
+            await connector.resume(awaitingReceipt: waiting)
+        }
+        if recovered > 0 { logger.notice("messages from before the restart queued again", metadata: ["count": "\(recovered)"]) }
+    }
+
+    // MARK: Binds
+
+    public enum BindRefusal: Error, Sendable, Hashable {
+        case status(CommandStatus, reason: String, delay: Double)
+    }
+
+    /// Checks a bind: brute-force guard, account, password, enabled, source address.
+    public func authenticate(_ bind: Bind, remote: IPAddressBytes?, remoteKey: String) async -> Result<Account, BindRefusal> {
+        let now = seconds()
+        let verdict = bindGuard.withLockedValue { $0.check(remoteKey, now: now) }
+        var delay = 0.0
+        switch verdict {
+        case .banned(let remaining):
+            counters.withLockedValue { $0.bindsRefused += 1 }
+            return .failure(.status(.bindFailed, reason: "too many failed binds from \(remoteKey); refused for \(Int(remaining)) s more", delay: 0))
+        case .proceed(let wait):
+            delay = wait
+        }
+        let account: Account?
+        do {
+            account = try await store.account(systemID: bind.systemID)
+        } catch {
+            logger.error("account lookup failed", metadata: ["error": "\(error)"])
+            return .failure(.status(.systemError, reason: "account store unavailable", delay: 0))
+        }
+        func refuse(_ status: CommandStatus, _ reason: String) -> Result<Account, BindRefusal> {
+            bindGuard.withLockedValue { $0.failed(remoteKey, now: now) }
+            counters.withLockedValue { $0.bindsRefused += 1 }
+            return .failure(.status(status, reason: reason, delay: delay))
+        }
+        guard let account else { return refuse(.invalidSystemID, "unknown system_id") }
+        guard passwordMatches(bind.password, account: account) else { return refuse(.invalidPassword, "wrong password") }
+        guard account.enabled else { return refuse(.bindFailed, "account disabled") }
+        guard account.allowsBind(from: remote) else { return refuse(.bindFailed, "source address not allowed for this account") }
+        bindGuard.withLockedValue { $0.succeeded(remoteKey) }
+        if let id = account.id { accountsByID.withLockedValue { $0[id] = account } }
+        return .success(account)
+    }
+
+    /// PBKDF2 is slow on purpose; a (system_id, password, stored hash) that verified once is
+    /// remembered, so many binds of one account cost one derivation.
+    private func passwordMatches(_ password: String, account: Account) -> Bool {
+        let key = Array(SHA256.hash(data: Array((account.systemID + "\u{0}" + password + "\u{0}" + account.passwordHash.encoded).utf8)))
+        if verifiedPasswords.withLockedValue({ $0.contains(key) }) { return true }
+        guard account.passwordHash.verify(password) else { return false }
+        verifiedPasswords.withLockedValue { set in
+            if set.count > 100_000 { set.removeAll() }
+            set.insert(key)
+        }
+        return true
+    }
+
+    func cachedAccount(_ id: Int64) -> Account? { accountsByID.withLockedValue { $0[id] } }
+
+    // MARK: Submits
+
+    /// Routes a validated message: the connectors in failover order, or a rejection.
+    public func route(_ message: Message) -> Result<(route: String, connectors: [String]), SubmissionRejection> {
+        guard let route = routes.connectors(account: message.systemID, destination: message.destination.value,
+                                            source: message.source.value, dataCoding: message.dataCoding) else {
+            return .failure(SubmissionRejection(.invalidDestinationAddress, "no route matches this destination"))
+        }
+        return .success(route)
+    }
+
+    /// Stores accepted messages (group commit) and, once durable, hands them to the dispatcher.
+    /// `completion` runs when the messages are durable (or failed to be): only then may the
+    /// client get its response.
+    public func accept(_ items: [DispatchItem], completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+        var writes: [StoreWrite] = []
+        writes.reserveCapacity(items.count * 2)
+        for item in items {
+            writes.append(.accept(item.message))
+            writes.append(.transition(MessageTransition(messageID: item.message.id, at: item.message.receivedAt, state: .routed, connector: item.connector)))
+        }
+        committer.enqueue(writes) { result in
+            switch result {
+            case .success:
+                self.counters.withLockedValue { $0.submitsAccepted += items.count }
+                for item in items { self.dispatcher.dispatch(item) }
+            case .failure:
+                self.dispatcher.unreserve(items.count)
+            }
+            completion(result)
+        }
+    }
+
+    func countRefusedSubmit() { counters.withLockedValue { $0.submitsRefused += 1 } }
+
+    private func seconds() -> Double {
+        let elapsed = origin.duration(to: clock.now)
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    func receiptKeepSeconds(accountID: Int64) -> Int {
+        cachedAccount(accountID)?.receipts.keepSeconds ?? ReceiptPreferences().keepSeconds
+    }
+}
+
+// MARK: - What connectors and the dispatcher report
+
+extension TernGateway: ConnectorDelegate, Dispatcher.Observer {
+    public func connector(_ name: String, received receipt: UpstreamReceipt) {
+        let final = receipt.state.isFinal
+        if let correlation = correlations.lookup(connector: name, upstreamID: receipt.upstreamID, remove: final) {
+            settle(correlation, receipt: receipt)
+            return
+        }
+        Task {
+            // The receipt can overtake our own bookkeeping of the submit it answers (a fast
+            // upstream answers on another thread): look again a few times before giving up.
+            var message: Message?
+            for attempt in 0..<5 {
+                if let correlation = correlations.lookup(connector: name, upstreamID: receipt.upstreamID, remove: final) {
+                    settle(correlation, receipt: receipt)
+                    return
+                }
+                message = try? await store.message(connector: name, upstreamIDs: UpstreamMessageID.candidates(receipt.upstreamID))
+                if message != nil { break }
+                try? await Task.sleep(for: .milliseconds(100 * (attempt + 1)))
+            }
+            guard let message else {
+                counters.withLockedValue { $0.receiptsUnmatched += 1 }
+                logger.warning("receipt matches no message", metadata: ["connector": "\(name)", "upstream_id": "\(receipt.upstreamID)", "stat": "\(receipt.state.rawValue)"])
+                return
+            }
+            settle(Correlation(message), receipt: receipt)
+        }
+    }
+
+    private func settle(_ correlation: Correlation, receipt: UpstreamReceipt) {
+        counters.withLockedValue { $0.receiptsMatched += 1 }
+        committer.enqueue(.transition(MessageTransition(messageID: correlation.messageID, at: receipt.doneAt ?? Date(), state: receipt.state,
+                                                        errorCode: receipt.errorCode, detail: "receipt")))
+        delivery.receipt(for: correlation, state: receipt.state, errorCode: receipt.errorCode, doneAt: receipt.doneAt ?? Date(),
+                         keepSeconds: receiptKeepSeconds(accountID: correlation.accountID))
+    }
+
+    public func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage) {
+        counters.withLockedValue { $0.mobileOriginated += 1 }
+        let text = (try? TextDecoder().decode(message.shortMessage, dataCoding: DataCoding(rawValue: message.dataCoding))) ?? ""
+        guard let systemID = moRoutes.account(destination: message.destination.value, text: text) else {
+            counters.withLockedValue { $0.mobileOriginatedUnrouted += 1 }
+            logger.warning("MO matches no mo_route; dropped", metadata: ["connector": "\(name)", "to": "\(message.destination.value)"])
+            return
+        }
+        Task {
+            guard let account = try? await store.account(systemID: systemID), let id = account.id else {
+                counters.withLockedValue { $0.mobileOriginatedUnrouted += 1 }
+                logger.warning("mo_route names an account that does not exist; MO dropped", metadata: ["account": "\(systemID)"])
+                return
+            }
+            delivery.mobileOriginated(message, accountID: id)
+        }
+    }
+
+    public func dispatcher(submitted message: Message, connector: String, upstreamID: String) {
+        correlations.insert(connector: connector, upstreamID: upstreamID, Correlation(message))
+    }
+
+    public func dispatcher(finished message: Message, state: MessageLifecycle, errorCode: Int) {
+        delivery.receipt(for: Correlation(message), state: state, errorCode: errorCode, doneAt: Date(),
+                         keepSeconds: receiptKeepSeconds(accountID: message.accountID))
+    }
+}

@@ -1,0 +1,240 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+
+/// Hands accepted messages to connectors: per connector a fair queue and at most `capacity`
+/// submits in flight; temporary failures fail over to the route's next connector and, once every
+/// connector was tried, wait with exponential backoff; validity is enforced before each attempt.
+///
+/// Everything it decides becomes a `StoreWrite` through the group committer, so a restart finds
+/// each message where it was (`messagesAwaitingDispatch`).
+public final class Dispatcher: Sendable {
+    /// What the dispatcher tells the rest of the gateway.
+    public protocol Observer: Sendable {
+        /// The upstream took the message.
+        func dispatcher(submitted message: Message, connector: String, upstreamID: String)
+        /// The message ended inside Tern (rejected by the upstream for good, expired in the
+        /// queue, out of retries): the client may be owed a receipt.
+        func dispatcher(finished message: Message, state: MessageLifecycle, errorCode: Int)
+    }
+
+    public struct Settings: Sendable {
+        public var maxQueued: Int
+        public var maxAttempts: Int
+        public var backoffBase: Double
+        public var backoffMax: Double
+
+        public init(maxQueued: Int = 200_000, maxAttempts: Int = 12, backoffBase: Double = 0.5, backoffMax: Double = 60) {
+            self.maxQueued = maxQueued
+            self.maxAttempts = maxAttempts
+            self.backoffBase = backoffBase
+            self.backoffMax = backoffMax
+        }
+    }
+
+    private final class Lane: Sendable {
+        let connector: any Connector
+        let state: NIOLockedValueBox<LaneState>
+
+        init(connector: any Connector) {
+            self.connector = connector
+            state = NIOLockedValueBox(LaneState(capacity: max(1, connector.capacity)))
+        }
+    }
+
+    private struct LaneState {
+        var queue = FairQueue()
+        var inFlight = 0
+        var capacity: Int
+    }
+
+    private let lanes: [String: Lane]
+    private let waiting = NIOLockedValueBox(DueQueue())
+    /// Messages accepted and not yet settled with an upstream: queued, waiting or in flight.
+    private let outstanding = NIOLockedValueBox(0)
+    private let committer: GroupCommitter
+    private let observer: any Observer
+    private let settings: Settings
+    private let logger: Logger
+    private let timer = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    public init(connectors: [any Connector], committer: GroupCommitter, observer: any Observer,
+                settings: Settings, logger: Logger) {
+        var lanes: [String: Lane] = [:]
+        for connector in connectors { lanes[connector.name] = Lane(connector: connector) }
+        self.lanes = lanes
+        self.committer = committer
+        self.observer = observer
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// Starts the clock that releases messages whose wait is over.
+    public func start() {
+        let task = Task.detached { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(20))
+                self?.releaseDue()
+            }
+        }
+        timer.withLockedValue { $0 = task }
+    }
+
+    public func stop() {
+        timer.withLockedValue { $0?.cancel() }
+    }
+
+    // MARK: Admission
+
+    /// Reserves room for a new message; false means the gateway is full (ESME_RMSGQFUL).
+    public func reserve(_ count: Int = 1) -> Bool {
+        outstanding.withLockedValue { outstanding in
+            guard outstanding + count <= settings.maxQueued else { return false }
+            outstanding += count
+            return true
+        }
+    }
+
+    /// Gives back room reserved for messages that were not accepted after all.
+    public func unreserve(_ count: Int = 1) {
+        outstanding.withLockedValue { $0 -= count }
+    }
+
+    /// Messages accepted and not yet settled with an upstream.
+    public var outstandingCount: Int { outstanding.withLockedValue { $0 } }
+
+    /// Load as a share of capacity, 0…100 (SMPP 5.0 congestion_state).
+    public var congestion: Int {
+        min(100, outstandingCount * 100 / max(1, settings.maxQueued))
+    }
+
+    public func queueDepth(connector: String) -> Int {
+        lanes[connector]?.state.withLockedValue { $0.queue.count } ?? 0
+    }
+
+    // MARK: Dispatch
+
+    /// Hands an accepted (durable) message on; its room must have been reserved.
+    public func dispatch(_ item: DispatchItem) {
+        if let scheduled = item.message.scheduledAt, scheduled > Date() {
+            waiting.withLockedValue { $0.insert(item, due: scheduled) }
+            return
+        }
+        guard let lane = lanes[item.connector] else {
+            // The route names a connector that is gone (config changed since it was stored).
+            finish(item.message, state: .rejected, errorCode: Int(0x45), detail: "connector \(item.connector) does not exist")
+            return
+        }
+        lane.state.withLockedValue { $0.queue.append(item) }
+        pump(lane)
+    }
+
+    /// Removes a message that has not left Tern (cancel_sm); nil when it is already in flight or gone.
+    public func cancel(_ id: MessageID) -> Message? {
+        for lane in lanes.values {
+            if let item = lane.state.withLockedValue({ $0.queue.remove(id) }) {
+                unreserve()
+                return item.message
+            }
+        }
+        if let item = waiting.withLockedValue({ $0.remove(id) }) {
+            unreserve()
+            return item.message
+        }
+        return nil
+    }
+
+    /// Changes a message that has not left Tern (replace_sm); false when it is in flight or gone.
+    public func replace(_ id: MessageID, _ change: @escaping (inout Message) -> Void) -> Bool {
+        for lane in lanes.values where lane.state.withLockedValue({ $0.queue.update(id, change) }) {
+            return true
+        }
+        return waiting.withLockedValue { $0.update(id, change) }
+    }
+
+    private func pump(_ lane: Lane) {
+        let batch = lane.state.withLockedValue { state -> [DispatchItem] in
+            var batch: [DispatchItem] = []
+            while state.inFlight < state.capacity, let item = state.queue.popFirst() {
+                state.inFlight += 1
+                batch.append(item)
+            }
+            return batch
+        }
+        guard !batch.isEmpty else { return }
+        let now = Date()
+        for item in batch {
+            if let expiry = item.message.expiresAt, expiry <= now {
+                lane.state.withLockedValue { $0.inFlight -= 1 }
+                finish(item.message, state: .expired, errorCode: 0, detail: "validity period ended before it could be sent")
+                continue
+            }
+            Task {
+                let outcome = await lane.connector.submit(item.message)
+                lane.state.withLockedValue { $0.inFlight -= 1 }
+                self.settle(item, outcome: outcome, connector: lane.connector.name)
+                self.pump(lane)
+            }
+        }
+    }
+
+    private func settle(_ item: DispatchItem, outcome: SubmitOutcome, connector: String) {
+        switch outcome {
+        case .accepted(let upstreamID):
+            unreserve()
+            var message = item.message
+            message.state = .submitted
+            message.connector = connector
+            message.upstreamID = upstreamID
+            committer.enqueue(.transition(MessageTransition(messageID: message.id, state: .submitted, connector: connector, upstreamID: upstreamID)))
+            observer.dispatcher(submitted: message, connector: connector, upstreamID: upstreamID)
+        case .permanentFailure(let status, let reason):
+            finish(item.message, state: .rejected, errorCode: Int(status), detail: "\(connector): \(reason)", connector: connector)
+        case .temporaryFailure(let status, let reason):
+            retry(item, status: status, reason: "\(connector): \(reason)", connector: connector)
+        }
+    }
+
+    private func retry(_ item: DispatchItem, status: UInt32?, reason: String, connector: String) {
+        var item = item
+        item.message.attempts += 1
+        if item.message.attempts >= settings.maxAttempts {
+            finish(item.message, state: .undeliverable, errorCode: Int(status ?? 0x08),
+                   detail: "gave up after \(item.message.attempts) attempts; last: \(reason)", connector: connector)
+            return
+        }
+        item.next = (item.next + 1) % max(1, item.connectors.count)
+        item.triedInRound += 1
+        var delay = 0.0
+        if item.triedInRound >= item.connectors.count {
+            // Every connector of the route failed once: wait before the next round.
+            let round = item.message.attempts / max(1, item.connectors.count)
+            delay = min(settings.backoffMax, settings.backoffBase * pow(2, Double(max(0, round - 1))))
+            item.triedInRound = 0
+        }
+        committer.enqueue(.transition(MessageTransition(messageID: item.message.id, state: .retrying, connector: connector,
+                                                        errorCode: status.map(Int.init), detail: reason)))
+        if delay == 0 {
+            dispatch(item)
+        } else {
+            waiting.withLockedValue { $0.insert(item, due: Date().addingTimeInterval(delay)) }
+        }
+    }
+
+    private func finish(_ message: Message, state: MessageLifecycle, errorCode: Int, detail: String, connector: String? = nil) {
+        unreserve()
+        committer.enqueue(.transition(MessageTransition(messageID: message.id, state: state, connector: connector,
+                                                        errorCode: errorCode, detail: detail)))
+        logger.info("message ended inside Tern", metadata: ["id": "\(message.id)", "state": "\(state.rawValue)", "reason": "\(detail)"])
+        observer.dispatcher(finished: message, state: state, errorCode: errorCode)
+    }
+
+    private func releaseDue() {
+        let due = waiting.withLockedValue { $0.popDue(now: Date()) }
+        for var item in due {
+            // A scheduled message is due now; it must not go back to waiting.
+            item.message.scheduledAt = nil
+            dispatch(item)
+        }
+    }
+}

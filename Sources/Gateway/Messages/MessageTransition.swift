@@ -1,0 +1,30 @@
+import Foundation
+
+/// One change of a message's state, stored with its time so the whole timeline can be shown.
+public struct MessageTransition: Sendable, Hashable {
+    public var messageID: MessageID
+    public var at: Date
+    public var state: MessageLifecycle
+    /// Set when the change names a connector (routed, submitted, retrying).
+    public var connector: String?
+    /// The upstream's id for the message (submitted) exactly as the upstream wrote it.
+    public var upstreamID: String?
+    /// The SMPP command_status or receipt error code behind the change.
+    public var errorCode: Int?
+    /// Why, in words (retry reason, rejection reason).
+    public var detail: String?
+
+    public init(messageID: MessageID, at: Date = Date(), state: MessageLifecycle, connector: String? = nil,
+                upstreamID: String? = nil, errorCode: Int? = nil, detail: String? = nil) {
+        self.messageID = messageID
+        self.at = at
+        self.state = state
+        self.connector = connector
+        self.upstreamID = upstreamID
+        self.errorCode = errorCode
+        self.detail = detail
+    }
+}
+
+/// A stored transition as read back.
+public typealias MessageEvent = MessageTransition

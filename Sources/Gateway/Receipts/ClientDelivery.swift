@@ -1,0 +1,164 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import SMPP
+
+/// Brings receipts and MO messages to the client sessions of the right account.
+///
+/// A receipt goes to a bound receiver or transceiver session of the message's account. When none
+/// is bound, or the client does not take it, the receipt is stored (`PendingReceipt`) and sent
+/// when a receiver binds, until it expires. MO messages without a bound receiver wait in memory,
+/// bounded per account.
+public final class ClientDelivery: Sendable {
+    private let registry: SessionRegistry
+    private let committer: GroupCommitter
+    private let store: any MessageStore
+    private let logger: Logger
+    private let heldMO = NIOLockedValueBox([Int64: [MobileOriginatedMessage]]())
+    private let counters = NIOLockedValueBox(Counters())
+    /// MO messages kept per account while no receiver is bound.
+    public let maxHeldMOPerAccount: Int
+
+    public struct Counters: Sendable, Hashable {
+        public var receiptsSent = 0
+        public var receiptsQueued = 0
+        public var receiptsExpired = 0
+        public var moSent = 0
+        public var moDropped = 0
+    }
+
+    public init(registry: SessionRegistry, committer: GroupCommitter, store: any MessageStore, logger: Logger,
+                maxHeldMOPerAccount: Int = 10_000) {
+        self.registry = registry
+        self.committer = committer
+        self.store = store
+        self.logger = logger
+        self.maxHeldMOPerAccount = maxHeldMOPerAccount
+    }
+
+    public var counts: Counters { counters.withLockedValue { $0 } }
+
+    /// Sends (or stores) the receipt for a message that reached `state`, if its client asked for one.
+    public func receipt(for correlation: Correlation, state: MessageLifecycle, errorCode: Int, doneAt: Date, keepSeconds: Int) {
+        let wanted = RegisteredDelivery(rawValue: correlation.registeredDelivery).wantsReceipt(delivered: state == .delivered)
+        guard wanted, state.isFinal else { return }
+        let pending = PendingReceipt(messageID: correlation.messageID, accountID: correlation.accountID, state: state,
+                                     errorCode: errorCode, doneAt: doneAt, expiresAt: doneAt.addingTimeInterval(Double(keepSeconds)))
+        send(correlation, pending: pending, alreadyStored: false)
+    }
+
+    private func send(_ correlation: Correlation, pending: PendingReceipt, alreadyStored: Bool) {
+        guard let session = registry.receiver(accountID: correlation.accountID) else {
+            if !alreadyStored { queue(pending) }
+            return
+        }
+        let built: (body: PDU.Body, tlvs: TLVList)
+        do {
+            built = try ReceiptBuilder.deliverSM(
+                messageID: correlation.messageID, state: pending.state, errorCode: pending.errorCode,
+                source: correlation.source, destination: correlation.destination, dataCoding: correlation.dataCoding,
+                esmClass: correlation.esmClass, shortMessage: correlation.shortMessage,
+                submittedAt: correlation.receivedAt, doneAt: pending.doneAt)
+        } catch {
+            logger.error("receipt could not be built", metadata: ["id": "\(correlation.messageID)", "error": "\(error)"])
+            return
+        }
+        session.deliver(built.body, tlvs: built.tlvs).whenComplete { result in
+            switch result {
+            case .success(let response) where response.commandStatus == .ok:
+                self.counters.withLockedValue { $0.receiptsSent += 1 }
+                if alreadyStored { self.committer.enqueue(.removeReceipt(pending.messageID)) }
+            case .success(let response):
+                self.logger.notice("client refused a receipt; kept for later", metadata: [
+                    "id": "\(correlation.messageID)", "status": "\(response.commandStatus)"])
+                if !alreadyStored { self.queue(pending) }
+            case .failure(let error):
+                self.logger.info("receipt not delivered; kept for later", metadata: ["id": "\(correlation.messageID)", "error": "\(error)"])
+                if !alreadyStored { self.queue(pending) }
+            }
+        }
+    }
+
+    private func queue(_ pending: PendingReceipt) {
+        counters.withLockedValue { $0.receiptsQueued += 1 }
+        committer.enqueue(.queueReceipt(pending))
+    }
+
+    /// Sends what waited for this account: stored receipts (oldest first, expired ones dropped)
+    /// and held MO messages. Called when a receiver or transceiver binds.
+    public func flush(accountID: Int64) async {
+        let held = heldMO.withLockedValue { $0.removeValue(forKey: accountID) ?? [] }
+        for message in held { mobileOriginated(message, accountID: accountID) }
+        var batches = 0
+        // Bounded: at most 100 batches per bind; the rest goes at the next bind or sweep.
+        while batches < 100 {
+            batches += 1
+            let pending: [PendingReceipt]
+            do {
+                pending = try await store.pendingReceipts(accountID: accountID, limit: 1000)
+            } catch {
+                logger.error("pending receipts could not be read", metadata: ["error": "\(error)"])
+                return
+            }
+            if pending.isEmpty { return }
+            let now = Date()
+            var sentAny = false
+            for receipt in pending {
+                if receipt.expiresAt <= now {
+                    counters.withLockedValue { $0.receiptsExpired += 1 }
+                    committer.enqueue(.removeReceipt(receipt.messageID))
+                    continue
+                }
+                guard let message = try? await store.message(receipt.messageID) else {
+                    committer.enqueue(.removeReceipt(receipt.messageID))
+                    continue
+                }
+                guard registry.receiver(accountID: accountID) != nil else { return }
+                send(Correlation(message), pending: receipt, alreadyStored: true)
+                sentAny = true
+            }
+            try? await committer.flush()
+            // Deliveries complete asynchronously; the next page is read after they are removed.
+            if !sentAny { continue }
+            try? await Task.sleep(for: .milliseconds(50))
+            if pending.count < 1000 { return }
+        }
+    }
+
+    /// Sends an MO message to a receiver of the account, or holds it until one binds.
+    public func mobileOriginated(_ message: MobileOriginatedMessage, accountID: Int64) {
+        guard let session = registry.receiver(accountID: accountID) else {
+            heldMO.withLockedValue { held in
+                var list = held[accountID, default: []]
+                if list.count >= maxHeldMOPerAccount {
+                    counters.withLockedValue { $0.moDropped += 1 }
+                    return
+                }
+                list.append(message)
+                held[accountID] = list
+            }
+            return
+        }
+        let body = DeliverSM(
+            source: Address(ton: TypeOfNumber(rawValue: message.source.ton), npi: NumberingPlanIndicator(rawValue: message.source.npi), value: message.source.value),
+            destination: Address(ton: TypeOfNumber(rawValue: message.destination.ton), npi: NumberingPlanIndicator(rawValue: message.destination.npi), value: message.destination.value),
+            esmClass: ESMClass(rawValue: message.esmClass & 0x40),
+            dataCoding: DataCoding(rawValue: message.dataCoding),
+            shortMessage: ByteBuffer(bytes: message.shortMessage))
+        session.deliver(.deliverSM(body)).whenComplete { result in
+            if case .success(let response) = result, response.commandStatus == .ok {
+                self.counters.withLockedValue { $0.moSent += 1 }
+            } else {
+                self.logger.notice("MO not taken by the client; held for the next bind", metadata: ["account": "\(accountID)"])
+                self.heldMO.withLockedValue { held in
+                    if held[accountID, default: []].count < self.maxHeldMOPerAccount { held[accountID, default: []].append(message) }
+                }
+            }
+        }
+    }
+
+    public func heldMOCount(accountID: Int64) -> Int {
+        heldMO.withLockedValue { $0[accountID]?.count ?? 0 }
+    }
+}

@@ -1,0 +1,107 @@
+import NIOCore
+import SMPP
+
+/// Our handle on one bound client session, usable from any thread: it delivers deliver_sm
+/// (receipts and MO) within the session's window, and can detach the session.
+///
+/// Deliveries beyond the window wait in a backlog on the session's event loop and go out as
+/// responses come back, so a burst of receipts never overruns a client.
+public final class ClientSession: Sendable {
+    public let id: UInt64
+    public let accountID: Int64
+    public let systemID: String
+    public let bindType: BindType
+    public let remoteAddress: String
+    /// The interface_version the client bound with (0x34, 0x50, …).
+    public let interfaceVersion: UInt8
+    public let boundAt: ContinuousClock.Instant
+    let channel: any Channel
+    private let flow: NIOLoopBound<Flow>
+
+    private final class Flow {
+        var outstanding = 0
+        var backlog = CircularBuffer<Delivery>()
+        var flushScheduled = false
+    }
+
+    private struct Delivery {
+        let body: PDU.Body
+        let tlvs: TLVList
+        let promise: EventLoopPromise<PDU>
+    }
+
+    init(id: UInt64, accountID: Int64, systemID: String, bindType: BindType, interfaceVersion: UInt8,
+         remoteAddress: String, channel: any Channel, window: Int) {
+        self.id = id
+        self.accountID = accountID
+        self.systemID = systemID
+        self.bindType = bindType
+        self.interfaceVersion = interfaceVersion
+        self.remoteAddress = remoteAddress
+        self.boundAt = .now
+        self.channel = channel
+        self.window = max(1, window)
+        flow = NIOLoopBound(Flow(), eventLoop: channel.eventLoop)
+    }
+
+    private let window: Int
+
+    public var canReceive: Bool { bindType != .transmitter }
+
+    /// Sends a deliver_sm (or data_sm) to the client; the future holds the client's response.
+    public func deliver(_ body: PDU.Body, tlvs: TLVList = TLVList()) -> EventLoopFuture<PDU> {
+        let promise = channel.eventLoop.makePromise(of: PDU.self)
+        let delivery = Delivery(body: body, tlvs: tlvs, promise: promise)
+        if channel.eventLoop.inEventLoop {
+            enqueue(delivery)
+        } else {
+            channel.eventLoop.execute { self.enqueue(delivery) }
+        }
+        return promise.futureResult
+    }
+
+    /// Unbinds the session (the close follows the unbind_resp, or the response timer).
+    public func detach() {
+        channel.eventLoop.execute {
+            self.channel.writeAndFlush(SMPPOutbound.unbind, promise: nil)
+        }
+    }
+
+    private func enqueue(_ delivery: Delivery) {
+        let flow = flow.value
+        if flow.outstanding < window {
+            send(delivery, flow: flow)
+        } else {
+            flow.backlog.append(delivery)
+        }
+    }
+
+    private func send(_ delivery: Delivery, flow: Flow) {
+        flow.outstanding += 1
+        let responsePromise = channel.eventLoop.makePromise(of: PDU.self)
+        responsePromise.futureResult.assumeIsolated().whenComplete { result in
+            flow.outstanding -= 1
+            delivery.promise.completeWith(result)
+            if let next = flow.backlog.popFirst() {
+                self.send(next, flow: flow)
+            }
+        }
+        channel.write(SMPPOutbound.request(delivery.body, tlvs: delivery.tlvs, promise: responsePromise), promise: nil)
+        // One flush for every delivery queued in this turn of the event loop.
+        if !flow.flushScheduled {
+            flow.flushScheduled = true
+            channel.eventLoop.assumeIsolated().execute {
+                flow.flushScheduled = false
+                self.channel.flush()
+            }
+        }
+    }
+
+    /// Fails what waits in the backlog; called when the channel closes.
+    func closed() {
+        let flow = flow.value
+        while let delivery = flow.backlog.popFirst() {
+            delivery.promise.fail(SMPPSessionError(.connectionClosed, commandID: delivery.body.commandID))
+        }
+    }
+}

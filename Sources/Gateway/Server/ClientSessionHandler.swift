@@ -1,0 +1,397 @@
+import Foundation
+import Logging
+import NIOCore
+import SMPP
+
+/// The gateway's side of one client session, after `SMPPSessionHandler`: binds, submits
+/// (submit_sm, data_sm, submit_multi), query_sm, cancel_sm, replace_sm and broadcast_sm.
+///
+/// Protocol rules (states, windows, timers, malformed PDUs) are the session handler's; this
+/// handler decides as the gateway, on the session's event loop, and answers once the gateway has
+/// decided: a submit is answered only after its message is durable.
+final class ClientSessionHandler: ChannelInboundHandler {
+    typealias InboundIn = PDU
+    typealias OutboundOut = SMPPOutbound
+
+    private let gateway: TernGateway
+    private let settings: ServerSettings
+    private let isTLS: Bool
+    private var session: ClientSession?
+    private var account: Account?
+    private var binding = false
+    /// Submits received and not yet answered; beyond the window the client is throttled.
+    private var unanswered = 0
+    private var logger: Logger
+
+    init(gateway: TernGateway, settings: ServerSettings, isTLS: Bool) {
+        self.gateway = gateway
+        self.settings = settings
+        self.isTLS = isTLS
+        logger = gateway.logger
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        logger[metadataKey: "remote"] = "\(context.remoteAddress?.description ?? "?")"
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        endSession(reason: "connection closed")
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? SMPPSessionEvent {
+            switch event {
+            case .stateChanged(.unbound), .stateChanged(.closed):
+                endSession(reason: "unbound")
+            case .malformedPDU(let error):
+                logger.notice("malformed PDU answered", metadata: ["error": "\(error)"])
+            default:
+                break
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.info("session error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let pdu = unwrapInboundIn(data)
+        switch pdu.body {
+        case .bindTransmitter(let bind): self.bind(bind, type: .transmitter, pdu: pdu, context: context)
+        case .bindReceiver(let bind): self.bind(bind, type: .receiver, pdu: pdu, context: context)
+        case .bindTransceiver(let bind): self.bind(bind, type: .transceiver, pdu: pdu, context: context)
+        case .submitSM(let submit): self.submit([Submission(submit, tlvs: pdu.tlvs)], pdu: pdu, context: context)
+        case .dataSM(let data): self.submit([Submission(data, tlvs: pdu.tlvs)], pdu: pdu, context: context)
+        case .submitMulti(let multi): self.submitMulti(multi, pdu: pdu, context: context)
+        case .querySM(let query): self.query(query, pdu: pdu, context: context)
+        case .cancelSM(let cancel): self.cancel(cancel, pdu: pdu, context: context)
+        case .replaceSM(let replace): self.replace(replace, pdu: pdu, context: context)
+        case .broadcastSM, .queryBroadcastSM, .cancelBroadcastSM:
+            // No connector of Tern carries cell broadcast yet; say so precisely.
+            let status: CommandStatus = pdu.commandID == .broadcastSM ? .broadcastFailed
+                : pdu.commandID == .queryBroadcastSM ? .broadcastQueryFailed : .broadcastCancelFailed
+            respondError(to: pdu, status: status, context: context)
+        default:
+            respondError(to: pdu, status: .invalidCommandID, context: context)
+        }
+    }
+
+    // MARK: Bind
+
+    private func bind(_ bind: Bind, type: BindType, pdu: PDU, context: ChannelHandlerContext) {
+        guard !binding, session == nil else {
+            respondError(to: pdu, status: .alreadyBound, context: context)
+            return
+        }
+        binding = true
+        let remote = context.remoteAddress
+        let remoteKey = remote?.ipAddress ?? "unknown"
+        let remoteBytes = remote?.ipAddress.flatMap(IPAddressBytes.init)
+        let loop = context.eventLoop
+        let gateway = self.gateway
+        let promise = loop.makePromise(of: Result<Account, TernGateway.BindRefusal>.self)
+        promise.completeWithTask {
+            let result = await gateway.authenticate(bind, remote: remoteBytes, remoteKey: remoteKey)
+            if case .failure(.status(_, _, let delay)) = result, delay > 0 {
+                try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
+            }
+            return result
+        }
+        promise.futureResult.assumeIsolated().whenSuccess { result in
+            self.binding = false
+            self.finishBind(result, bind: bind, type: type, pdu: pdu, context: context)
+        }
+    }
+
+    private func finishBind(_ result: Result<Account, TernGateway.BindRefusal>, bind: Bind, type: BindType, pdu: PDU, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        let remote = context.remoteAddress?.description ?? "?"
+        switch result {
+        case .failure(.status(let status, let reason, _)):
+            logger.notice("bind refused", metadata: ["system_id": "\(bind.systemID)", "status": "\(status)", "reason": "\(reason)"])
+            respondError(to: pdu, status: status, context: context)
+        case .success(let account):
+            guard let accountID = account.id else { return }
+            let session = ClientSession(
+                id: gateway.registry.nextSessionID(), accountID: accountID, systemID: account.systemID, bindType: type,
+                interfaceVersion: bind.interfaceVersion, remoteAddress: remote, channel: context.channel, window: settings.window)
+            do {
+                try gateway.registry.register(session, maxBinds: account.maxBinds)
+            } catch {
+                logger.notice("bind refused", metadata: ["system_id": "\(bind.systemID)", "reason": "already \(account.maxBinds) sessions bound"])
+                respondError(to: pdu, status: .alreadyBound, context: context)
+                return
+            }
+            self.session = session
+            self.account = account
+            logger[metadataKey: "system_id"] = "\(account.systemID)"
+            var tlvs = TLVList()
+            // SMPP 3.3 and older clients get no TLVs (reference §6).
+            if bind.interfaceVersion >= 0x34 {
+                try? tlvs.appendInteger(.scInterfaceVersion, UInt32(bind.interfaceVersion >= 0x50 ? 0x50 : 0x34), width: 1)
+            }
+            let body: PDU.Body
+            let resp = BindResp(systemID: "Tern")
+            switch type {
+            case .transmitter: body = .bindTransmitterResp(resp)
+            case .receiver: body = .bindReceiverResp(resp)
+            case .transceiver: body = .bindTransceiverResp(resp)
+            }
+            context.writeAndFlush(wrapOutboundOut(.response(PDU(body, sequenceNumber: pdu.sequenceNumber, tlvs: tlvs))), promise: nil)
+            logger.info("bound", metadata: ["bind": "\(type)", "version": "0x\(String(bind.interfaceVersion, radix: 16))", "tls": "\(isTLS)"])
+            if type != .transmitter {
+                let delivery = gateway.delivery
+                Task { await delivery.flush(accountID: accountID) }
+            }
+        }
+    }
+
+    private func endSession(reason: String) {
+        guard let session else { return }
+        self.session = nil
+        gateway.registry.unregister(session)
+        session.closed()
+        logger.info("session ended", metadata: ["reason": "\(reason)"])
+    }
+
+    // MARK: Submit
+
+    private func submit(_ submissions: [Submission], pdu: PDU, context: ChannelHandlerContext) {
+        guard let account, let session else {
+            respondError(to: pdu, status: .invalidBindStatus, context: context)
+            return
+        }
+        if unanswered >= settings.window {
+            refuse(pdu, SubmissionRejection(.throttled, "more than \(settings.window) submits unanswered on this session"), context: context)
+            return
+        }
+        guard gateway.limiter.admit(accountID: session.accountID, rate: account.throughput) else {
+            refuse(pdu, SubmissionRejection(.throttled, "over the account's \(account.throughput ?? 0) messages per second"), context: context)
+            return
+        }
+        let now = Date()
+        var items: [DispatchItem] = []
+        items.reserveCapacity(submissions.count)
+        var failures: [(Address, SubmissionRejection)] = []
+        for submission in submissions {
+            do throws(SubmissionRejection) {
+                let message = try submission.message(id: gateway.ids.next(now: now), account: account, now: now,
+                                                     defaultValiditySeconds: settings.defaultValiditySeconds)
+                switch gateway.route(message) {
+                case .success(let route): items.append(DispatchItem(message: message, connectors: route.connectors))
+                case .failure(let rejection): failures.append((submission.destination, rejection))
+                }
+            } catch {
+                failures.append((submission.destination, error))
+            }
+        }
+        let isMulti = pdu.commandID == .submitMulti
+        if items.isEmpty, let first = failures.first {
+            // Nothing to accept: answer with the (first) reason, as a single submit would.
+            if isMulti {
+                respondMulti(pdu: pdu, messageID: nil, failures: failures, status: first.1.status, context: context)
+                gateway.countRefusedSubmit()
+            } else {
+                refuse(pdu, first.1, context: context)
+            }
+            return
+        }
+        guard gateway.dispatcher.reserve(items.count) else {
+            refuse(pdu, SubmissionRejection(.messageQueueFull, "\(gateway.dispatcher.outstandingCount) messages queued; the gateway is full"), context: context)
+            return
+        }
+        unanswered += 1
+        let loop = context.eventLoop
+        let firstID = items[0].message.id
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        let contextBox = NIOLoopBound(context, eventLoop: loop)
+        let failuresCopy = failures.map { (address: $0.0, status: $0.1.status) }
+        gateway.accept(items) { result in
+            loop.execute {
+                let handler = handler.value
+                let context = contextBox.value
+                handler.unanswered -= 1
+                switch result {
+                case .success:
+                    if isMulti {
+                        handler.respondMulti(pdu: pdu, messageID: firstID, failures: failuresCopy.map { ($0.address, SubmissionRejection($0.status, "")) },
+                                             status: .ok, context: context)
+                    } else {
+                        handler.respondAccepted(pdu: pdu, messageID: firstID, context: context)
+                    }
+                case .failure:
+                    handler.respondError(to: pdu, status: .systemError, context: context)
+                }
+            }
+        }
+    }
+
+    private func submitMulti(_ multi: SubmitMulti, pdu: PDU, context: ChannelHandlerContext) {
+        var submissions: [Submission] = []
+        var listFailures: [(Address, SubmissionRejection)] = []
+        for destination in multi.destinations {
+            switch destination {
+            case .sme(let address): submissions.append(Submission(multi, destination: address, tlvs: pdu.tlvs))
+            case .distributionList(let name):
+                listFailures.append((Address(value: name), SubmissionRejection(.invalidDistributionListName, "Tern keeps no distribution lists")))
+            }
+        }
+        if submissions.isEmpty {
+            respondMulti(pdu: pdu, messageID: nil, failures: listFailures, status: .invalidDistributionListName, context: context)
+            return
+        }
+        submit(submissions, pdu: pdu, context: context)
+    }
+
+    private func respondAccepted(pdu: PDU, messageID: MessageID, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        let resp = SubmitSMResp(messageID: messageID.description)
+        let body: PDU.Body = pdu.commandID == .dataSM ? .dataSMResp(resp) : .submitSMResp(resp)
+        context.writeAndFlush(wrapOutboundOut(.response(PDU(body, sequenceNumber: pdu.sequenceNumber, tlvs: congestionTLVs()))), promise: nil)
+    }
+
+    private func respondMulti(pdu: PDU, messageID: MessageID?, failures: [(Address, SubmissionRejection)], status: CommandStatus, context: ChannelHandlerContext) {
+        guard context.channel.isActive else { return }
+        let unsuccessful = failures.map { UnsuccessfulSME(address: $0.0, errorStatusCode: $0.1.status) }
+        let resp = SubmitMultiResp(messageID: messageID?.description ?? "", unsuccessful: unsuccessful)
+        context.writeAndFlush(wrapOutboundOut(.response(PDU(.submitMultiResp(resp), sequenceNumber: pdu.sequenceNumber, status: status, tlvs: congestionTLVs()))), promise: nil)
+    }
+
+    /// SMPP 5.0 clients learn our load from every response (congestion_state, 0–100).
+    private func congestionTLVs() -> TLVList {
+        guard let session, session.interfaceVersion >= 0x50 else { return TLVList() }
+        var tlvs = TLVList()
+        try? tlvs.appendInteger(.congestionState, UInt32(gateway.dispatcher.congestion), width: 1)
+        return tlvs
+    }
+
+    private func refuse(_ pdu: PDU, _ rejection: SubmissionRejection, context: ChannelHandlerContext) {
+        gateway.countRefusedSubmit()
+        logger.info("submit refused", metadata: ["status": "\(rejection.status)", "reason": "\(rejection.reason)", "sequence": "\(pdu.sequenceNumber)"])
+        respondError(to: pdu, status: rejection.status, context: context)
+    }
+
+    private func respondError(to pdu: PDU, status: CommandStatus, context: ChannelHandlerContext) {
+        guard context.channel.isActive,
+              let response = PDU.errorResponse(to: pdu.commandID, status: status, sequenceNumber: pdu.sequenceNumber) else { return }
+        context.writeAndFlush(wrapOutboundOut(.response(response)), promise: nil)
+    }
+
+    // MARK: query, cancel, replace
+
+    /// Looks up one of this account's messages (off the event loop) and continues on it.
+    private func withMessage(_ text: String, pdu: PDU, notFound: CommandStatus, context: ChannelHandlerContext,
+                             _ body: @escaping (ClientSessionHandler, ChannelHandlerContext, Message) -> Void) {
+        guard let session else {
+            respondError(to: pdu, status: .invalidBindStatus, context: context)
+            return
+        }
+        guard let id = MessageID(text) else {
+            respondError(to: pdu, status: notFound, context: context)
+            return
+        }
+        let store = gateway.store
+        let loop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        let contextBox = NIOLoopBound(context, eventLoop: loop)
+        let promise = loop.makePromise(of: Message?.self)
+        promise.completeWithTask { try await store.message(id) }
+        promise.futureResult.whenComplete { result in
+            let handler = handler.value
+            let context = contextBox.value
+            switch result {
+            case .success(let message?) where message.accountID == session.accountID:
+                body(handler, context, message)
+            case .success:
+                handler.respondError(to: pdu, status: notFound, context: context)
+            case .failure:
+                handler.respondError(to: pdu, status: .systemError, context: context)
+            }
+        }
+    }
+
+    private func query(_ query: QuerySM, pdu: PDU, context: ChannelHandlerContext) {
+        withMessage(query.messageID, pdu: pdu, notFound: .invalidMessageID, context: context) { handler, context, message in
+            let state = ReceiptBuilder.smppState(message.state)
+            var finalDate = ""
+            if message.state.isFinal {
+                // query_sm_resp final_date is an absolute SMPP time in UTC.
+                finalDate = Self.smppTime(Date())
+            }
+            let resp = QuerySMResp(messageID: query.messageID, finalDate: finalDate, messageState: state,
+                                   errorCode: UInt8(truncatingIfNeeded: min(255, max(0, message.errorCode ?? 0))))
+            context.writeAndFlush(handler.wrapOutboundOut(.response(PDU(.querySMResp(resp), sequenceNumber: pdu.sequenceNumber))), promise: nil)
+        }
+    }
+
+    private func cancel(_ cancel: CancelSM, pdu: PDU, context: ChannelHandlerContext) {
+        guard !cancel.messageID.isEmpty else {
+            // Cancelling every message to a destination is not offered: say so precisely.
+            respondError(to: pdu, status: .cancelFailed, context: context)
+            return
+        }
+        withMessage(cancel.messageID, pdu: pdu, notFound: .invalidMessageID, context: context) { handler, context, message in
+            guard message.state.isInsideTern, handler.gateway.dispatcher.cancel(message.id) != nil else {
+                handler.respondError(to: pdu, status: .cancelFailed, context: context)
+                return
+            }
+            handler.gateway.committer.enqueue(.transition(MessageTransition(messageID: message.id, state: .cancelled, detail: "cancel_sm")))
+            context.writeAndFlush(handler.wrapOutboundOut(.response(PDU(.cancelSMResp, sequenceNumber: pdu.sequenceNumber))), promise: nil)
+        }
+    }
+
+    private func replace(_ replace: ReplaceSM, pdu: PDU, context: ChannelHandlerContext) {
+        withMessage(replace.messageID, pdu: pdu, notFound: .invalidMessageID, context: context) { handler, context, message in
+            let now = Date()
+            var expiresAt = message.expiresAt
+            var scheduledAt = message.scheduledAt
+            switch Submission.resolve(replace.validityPeriod, now: now) {
+            case .some(.success(let date)): expiresAt = date
+            case .some(.failure): return handler.respondError(to: pdu, status: .invalidExpiry, context: context)
+            case .none: break
+            }
+            switch Submission.resolve(replace.scheduleDeliveryTime, now: now) {
+            case .some(.success(let date)): scheduledAt = date > now ? date : nil
+            case .some(.failure): return handler.respondError(to: pdu, status: .invalidScheduleDeliveryTime, context: context)
+            case .none: break
+            }
+            let text = Array(replace.shortMessage.readableBytesView)
+            let registered = replace.registeredDelivery.rawValue
+            let changed = message.state.isInsideTern && handler.gateway.dispatcher.replace(message.id) { queued in
+                queued.shortMessage = text
+                queued.expiresAt = expiresAt
+                queued.scheduledAt = scheduledAt
+                queued.registeredDelivery = registered
+            }
+            guard changed else { return handler.respondError(to: pdu, status: .replaceFailed, context: context) }
+            let write = StoreWrite.replace(message.id, shortMessage: text, expiresAt: expiresAt, scheduledAt: scheduledAt, registeredDelivery: registered)
+            let loop = context.eventLoop
+            let handlerBox = NIOLoopBound(handler, eventLoop: loop)
+            let contextBox = NIOLoopBound(context, eventLoop: loop)
+            handler.gateway.committer.enqueue(write) { result in
+                loop.execute {
+                    let handler = handlerBox.value
+                    let context = contextBox.value
+                    switch result {
+                    case .success:
+                        context.writeAndFlush(handler.wrapOutboundOut(.response(PDU(.replaceSMResp, sequenceNumber: pdu.sequenceNumber))), promise: nil)
+                    case .failure:
+                        handler.respondError(to: pdu, status: .systemError, context: context)
+                    }
+                }
+            }
+        }
+    }
+
+    static func smppTime(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? .current
+        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(format: "%02d%02d%02d%02d%02d%02d000+", (c.year ?? 2000) % 100, c.month ?? 1, c.day ?? 1, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
+    }
+}

@@ -1,0 +1,86 @@
+import NIOConcurrencyHelpers
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import SMPP
+
+/// The SMPP listeners in front of the gateway: plain TCP and TLS, each connection running
+/// `SMPPFrameDecoder` → `SMPPSessionHandler` (MC role) → `ClientSessionHandler`.
+public final class SMPPServer: Sendable {
+    private let gateway: TernGateway
+    private let group: any EventLoopGroup
+    private let tls: NIOSSLContext?
+    private let channels = NIOLockedValueBox<[any Channel]>([])
+
+    public init(gateway: TernGateway, group: any EventLoopGroup, tls: NIOSSLContext?) {
+        self.gateway = gateway
+        self.group = group
+        self.tls = tls
+    }
+
+    /// Binds the configured listeners; returns the addresses actually bound (port 0 picks one).
+    @discardableResult
+    public func start() async throws -> (plain: SocketAddress?, tls: SocketAddress?) {
+        let settings = gateway.config.server
+        var plain: SocketAddress?
+        var secure: SocketAddress?
+        if let address = settings.smpp {
+            let channel = try await listen(on: address, tls: nil)
+            plain = channel.localAddress
+        }
+        if let address = settings.smppTLS {
+            guard let tls else { throw ServerError.tlsNotConfigured }
+            let channel = try await listen(on: address, tls: tls)
+            secure = channel.localAddress
+        }
+        return (plain, secure)
+    }
+
+    public enum ServerError: Error, CustomStringConvertible {
+        case tlsNotConfigured
+
+        public var description: String { "smpp_tls is set but no TLS context was given" }
+    }
+
+    private func listen(on address: HostPort, tls: NIOSSLContext?) async throws -> any Channel {
+        let gateway = self.gateway
+        let settings = gateway.config.server
+        let timers = SessionTimers(
+            sessionInit: .seconds(30),
+            enquireLink: settings.enquireLinkSeconds > 0 ? .seconds(settings.enquireLinkSeconds) : nil,
+            inactivity: settings.inactivitySeconds > 0 ? .seconds(settings.inactivitySeconds) : nil,
+            response: .seconds(max(1, settings.responseTimeoutSeconds)))
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.maxMessagesPerRead, value: 16)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if let tls {
+                        try sync.addHandler(NIOSSLServerHandler(context: tls))
+                    }
+                    try sync.addHandler(ByteToMessageHandler(SMPPFrameDecoder()))
+                    try sync.addHandler(SMPPSessionHandler(role: .messageCentre, windowSize: settings.window, timers: timers))
+                    try sync.addHandler(ClientSessionHandler(gateway: gateway, settings: settings, isTLS: tls != nil))
+                }
+            }
+            .bind(host: address.host, port: address.port)
+            .get()
+        channels.withLockedValue { $0.append(channel) }
+        gateway.logger.notice("listening", metadata: ["address": "\(channel.localAddress?.description ?? address.description)", "tls": "\(tls != nil)"])
+        return channel
+    }
+
+    /// Stops accepting; bound sessions are unbound.
+    public func stop() async {
+        let listeners = channels.withLockedValue { channels in
+            defer { channels = [] }
+            return channels
+        }
+        for channel in listeners { try? await channel.close() }
+        for session in gateway.registry.allSessions() { session.detach() }
+    }
+}

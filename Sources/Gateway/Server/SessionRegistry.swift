@@ -1,0 +1,73 @@
+import NIOConcurrencyHelpers
+import SMPP
+
+/// Every bound client session, by account: enforces max binds, picks a receiver for receipts and
+/// MO (round-robin over an account's receiver and transceiver sessions), and lists sessions for
+/// the admin side.
+public final class SessionRegistry: Sendable {
+    private struct State {
+        var nextID: UInt64 = 1
+        var byAccount: [Int64: [ClientSession]] = [:]
+        var roundRobin: [Int64: Int] = [:]
+        var total = 0
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    public init() {}
+
+    public enum RegistrationError: Error, Sendable, Hashable {
+        case tooManyBinds(limit: Int)
+    }
+
+    public func nextSessionID() -> UInt64 {
+        state.withLockedValue { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+    }
+
+    /// Adds a bound session unless the account already has `maxBinds` sessions.
+    public func register(_ session: ClientSession, maxBinds: Int) throws(RegistrationError) {
+        let accepted = state.withLockedValue { state -> Bool in
+            let sessions = state.byAccount[session.accountID, default: []]
+            if maxBinds > 0, sessions.count >= maxBinds { return false }
+            state.byAccount[session.accountID, default: []].append(session)
+            state.total += 1
+            return true
+        }
+        if !accepted { throw .tooManyBinds(limit: maxBinds) }
+    }
+
+    public func unregister(_ session: ClientSession) {
+        state.withLockedValue { state in
+            guard var sessions = state.byAccount[session.accountID],
+                  let index = sessions.firstIndex(where: { $0.id == session.id }) else { return }
+            sessions.remove(at: index)
+            state.total -= 1
+            state.byAccount[session.accountID] = sessions.isEmpty ? nil : sessions
+        }
+    }
+
+    /// A session of the account that can receive deliver_sm, taking turns between them.
+    public func receiver(accountID: Int64) -> ClientSession? {
+        state.withLockedValue { state in
+            guard let sessions = state.byAccount[accountID] else { return nil }
+            let receivers = sessions.filter(\.canReceive)
+            guard !receivers.isEmpty else { return nil }
+            let turn = state.roundRobin[accountID, default: 0]
+            state.roundRobin[accountID] = turn &+ 1
+            return receivers[turn % receivers.count]
+        }
+    }
+
+    public func sessions(accountID: Int64) -> [ClientSession] {
+        state.withLockedValue { $0.byAccount[accountID] ?? [] }
+    }
+
+    public func allSessions() -> [ClientSession] {
+        state.withLockedValue { $0.byAccount.values.flatMap { $0 } }
+    }
+
+    public var count: Int { state.withLockedValue { $0.total } }
+}

@@ -1,0 +1,88 @@
+import Logging
+import NIOConcurrencyHelpers
+
+/// Gathers writes from every session and the dispatcher into batches, each made durable by one
+/// `MessageStore.apply` call (one transaction).
+///
+/// While one batch commits, the next one fills; when the commit returns, the next starts at once.
+/// So under load a transaction carries everything that arrived during the previous one, and when
+/// the gateway is idle a lone message is committed immediately, with no timer in its way.
+public final class GroupCommitter: Sendable {
+    public typealias Completion = @Sendable (Result<Void, any Error>) -> Void
+
+    private struct Pending {
+        var writes: [StoreWrite] = []
+        var completions: [Completion] = []
+        var committing = false
+    }
+
+    private let store: any MessageStore
+    private let state = NIOLockedValueBox(Pending())
+    private let logger: Logger
+    /// Upper bound of writes per transaction, so one commit stays short.
+    private let maximumBatch: Int
+
+    public init(store: any MessageStore, logger: Logger, maximumBatch: Int = 20_000) {
+        self.store = store
+        self.logger = logger
+        self.maximumBatch = maximumBatch
+    }
+
+    /// Queues writes; `completion` runs (on a background thread) once they are durable, or with
+    /// the error that kept them from being so.
+    public func enqueue(_ writes: [StoreWrite], completion: Completion? = nil) {
+        let start = state.withLockedValue { pending -> Bool in
+            pending.writes.append(contentsOf: writes)
+            if let completion { pending.completions.append(completion) }
+            if pending.committing { return false }
+            pending.committing = true
+            return true
+        }
+        if start { Task.detached { await self.drain() } }
+    }
+
+    public func enqueue(_ write: StoreWrite, completion: Completion? = nil) {
+        enqueue(CollectionOfOne(write).map { $0 }, completion: completion)
+    }
+
+    /// Writes `writes` and waits until they are durable.
+    public func commit(_ writes: [StoreWrite]) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            enqueue(writes) { continuation.resume(with: $0) }
+        }
+    }
+
+    /// Waits until everything queued before the call is durable.
+    public func flush() async throws { try await commit([]) }
+
+    private func drain() async {
+        while true {
+            let batch = state.withLockedValue { pending -> (writes: [StoreWrite], completions: [Completion])? in
+                if pending.writes.isEmpty && pending.completions.isEmpty {
+                    pending.committing = false
+                    return nil
+                }
+                let batch = (pending.writes, pending.completions)
+                pending.writes = []
+                pending.writes.reserveCapacity(min(batch.0.count, maximumBatch))
+                pending.completions = []
+                return batch
+            }
+            guard let batch else { return }
+            let result: Result<Void, any Error>
+            do {
+                var offset = 0
+                repeat {
+                    let end = min(offset + maximumBatch, batch.writes.count)
+                    try await store.apply(Array(batch.writes[offset..<end]))
+                    offset = end
+                } while offset < batch.writes.count
+                result = .success(())
+            } catch {
+                logger.error("store commit failed", metadata: ["writes": "\(batch.writes.count)", "error": "\(error)"])
+                result = .failure(error)
+            }
+            for completion in batch.completions { completion(result) }
+        }
+    }
+}

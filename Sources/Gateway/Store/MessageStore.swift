@@ -1,0 +1,102 @@
+import Foundation
+
+/// Where messages, their timelines, pending receipts and accounts are kept durably.
+///
+/// The write path is one call, `apply(_:)`, which must make the whole batch durable in one
+/// transaction before it returns: the gateway's group commit gathers many messages and state
+/// changes into one batch, and acknowledges a message to its client only after the batch that
+/// holds it has returned. Implementations: SQLite (the `Store` target) now, PostgreSQL later.
+public protocol MessageStore: Sendable {
+    /// Creates or upgrades the schema.
+    func migrate() async throws
+
+    // MARK: Writes
+
+    /// Makes every write durable, all or nothing, in order.
+    func apply(_ writes: [StoreWrite]) async throws
+
+    // MARK: Messages
+
+    func message(_ id: MessageID) async throws -> Message?
+    /// The message an upstream receipt is about: `upstreamIDs` are the candidate keys from
+    /// `UpstreamMessageID.candidates`, tried in order.
+    func message(connector: String, upstreamIDs: [String]) async throws -> Message?
+    /// The message's timeline, oldest first.
+    func events(of id: MessageID) async throws -> [MessageEvent]
+    /// Messages accepted but not yet acknowledged by an upstream (accepted, routed, retrying),
+    /// oldest first: what the dispatcher must send after a restart.
+    func messagesAwaitingDispatch(limit: Int) async throws -> [Message]
+    /// Messages a connector acknowledged and that have no final state yet, oldest first.
+    func messagesAwaitingReceipt(connector: String, limit: Int) async throws -> [Message]
+
+    // MARK: Receipts waiting for a receiver session
+
+    func pendingReceipts(accountID: Int64, limit: Int) async throws -> [PendingReceipt]
+    func pendingReceiptCount(accountID: Int64) async throws -> Int
+
+    // MARK: Accounts
+
+    func account(systemID: String) async throws -> Account?
+    func account(id: Int64) async throws -> Account?
+    func accounts() async throws -> [Account]
+    /// Inserts a new account and returns it with its id; a duplicate system_id throws
+    /// `StoreError.duplicateAccount`.
+    func insertAccount(_ account: Account) async throws -> Account
+    /// Replaces the account with the same id; throws `StoreError.accountNotFound` if none.
+    func updateAccount(_ account: Account) async throws
+    /// Returns whether an account was removed.
+    func removeAccount(systemID: String) async throws -> Bool
+
+    /// Closes files and connections.
+    func close() async throws
+}
+
+/// One durable change, applied inside a group-commit batch.
+public enum StoreWrite: Sendable, Hashable {
+    /// A new message, with its first event (`accepted`).
+    case accept(Message)
+    /// A change of state, appended to the timeline and reflected on the message row (state,
+    /// connector, upstream id and its canonical key, error code, attempts + 1 on `retrying`).
+    case transition(MessageTransition)
+    /// replace_sm: new text, validity and schedule for a message still inside Tern.
+    case replace(MessageID, shortMessage: [UInt8], expiresAt: Date?, scheduledAt: Date?, registeredDelivery: UInt8?)
+    /// A receipt waiting for a receiver session of its account.
+    case queueReceipt(PendingReceipt)
+    /// A queued receipt was delivered to a client, or expired: remove it.
+    case removeReceipt(MessageID)
+}
+
+/// A delivery receipt owed to a client, kept until a receiver session of the account takes it.
+public struct PendingReceipt: Sendable, Hashable {
+    public var messageID: MessageID
+    public var accountID: Int64
+    public var state: MessageLifecycle
+    /// The receipt's `err:` value (three digits on the wire).
+    public var errorCode: Int
+    public var doneAt: Date
+    public var expiresAt: Date
+
+    public init(messageID: MessageID, accountID: Int64, state: MessageLifecycle, errorCode: Int, doneAt: Date, expiresAt: Date) {
+        self.messageID = messageID
+        self.accountID = accountID
+        self.state = state
+        self.errorCode = errorCode
+        self.doneAt = doneAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// Store failures a caller can act on.
+public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    case duplicateAccount(String)
+    case accountNotFound(String)
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .duplicateAccount(let systemID): return "an account with system_id '\(systemID)' already exists"
+        case .accountNotFound(let systemID): return "no account with system_id '\(systemID)'"
+        case .unavailable(let reason): return "the message store is unavailable: \(reason)"
+        }
+    }
+}

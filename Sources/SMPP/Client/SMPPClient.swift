@@ -1,0 +1,158 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// An ESME connection to an SMSC, for tools, tests and load generators: connect, bind, send
+/// requests and await their responses, and read what the SMSC delivers.
+///
+/// deliver_sm and data_sm from the SMSC are answered by `answer` (ok by default) and then kept
+/// (or only counted, for load generators) until the caller takes them.
+public final class SMPPClient: Sendable {
+    public let channel: any Channel
+    private let inbox: Inbox
+
+    final class Inbox: Sendable {
+        let keep: Bool
+        let state = NIOLockedValueBox((pdus: [PDU](), count: 0))
+        init(keep: Bool) { self.keep = keep }
+
+        func received(_ pdu: PDU) {
+            state.withLockedValue { state in
+                state.count += 1
+                if keep { state.pdus.append(pdu) }
+            }
+        }
+    }
+
+    private init(channel: any Channel, inbox: Inbox) {
+        self.channel = channel
+        self.inbox = inbox
+    }
+
+    /// deliver_sm / data_sm received so far (answered ok), whether kept or not.
+    public var deliveryCount: Int { inbox.state.withLockedValue { $0.count } }
+
+    /// Removes and returns what was received and kept so far.
+    public func takeDeliveries() -> [PDU] {
+        inbox.state.withLockedValue { state in
+            defer { state.pdus = [] }
+            return state.pdus
+        }
+    }
+
+    /// Waits until at least `count` deliveries are kept, or `timeout` passes; returns (and
+    /// removes) what is there then.
+    public func deliveries(count: Int, timeout: Duration) async -> [PDU] {
+        let deadline = ContinuousClock.now.advanced(by: timeout)
+        while ContinuousClock.now < deadline {
+            if inbox.state.withLockedValue({ $0.pdus.count }) >= count { break }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return takeDeliveries()
+    }
+
+    /// Connects over TCP (TLS when `tls` is given).
+    public static func connect(
+        host: String, port: Int, group: any EventLoopGroup, tls: NIOSSLContext? = nil, serverHostname: String? = nil,
+        windowSize: Int = 10, timers: SessionTimers = SessionTimers(), keepDeliveries: Bool = true,
+        answer: @escaping @Sendable (PDU) -> CommandStatus = { _ in .ok }
+    ) async throws -> SMPPClient {
+        let inbox = Inbox(keep: keepDeliveries)
+        let channel = try await ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let sync = channel.pipeline.syncOperations
+                    if let tls {
+                        try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
+                    }
+                    try sync.addHandler(ByteToMessageHandler(SMPPFrameDecoder()))
+                    try sync.addHandler(SMPPSessionHandler(role: .esme, windowSize: windowSize, timers: timers))
+                    try sync.addHandler(DeliveryAnswerer(answer: answer, inbox: inbox))
+                }
+            }
+            .connect(host: host, port: port)
+            .get()
+        return SMPPClient(channel: channel, inbox: inbox)
+    }
+
+    /// Sends a request and waits for its response (which may carry an error status).
+    public func request(_ body: PDU.Body, tlvs: TLVList = TLVList()) async throws -> PDU {
+        let promise = channel.eventLoop.makePromise(of: PDU.self)
+        channel.writeAndFlush(SMPPOutbound.request(body, tlvs: tlvs, promise: promise), promise: nil)
+        return try await promise.futureResult.get()
+    }
+
+    /// Sends a request without waiting; the future completes with the response. Writes are
+    /// flushed by `flush()`, so a load generator can pipeline many requests in one syscall.
+    public func send(_ body: PDU.Body, tlvs: TLVList = TLVList(), flush: Bool = true) -> EventLoopFuture<PDU> {
+        let promise = channel.eventLoop.makePromise(of: PDU.self)
+        if flush {
+            channel.writeAndFlush(SMPPOutbound.request(body, tlvs: tlvs, promise: promise), promise: nil)
+        } else {
+            channel.write(SMPPOutbound.request(body, tlvs: tlvs, promise: promise), promise: nil)
+        }
+        return promise.futureResult
+    }
+
+    public func flush() { channel.flush() }
+
+    /// Binds and returns the response; check its `commandStatus`.
+    public func bind(_ type: BindType, systemID: String, password: String, interfaceVersion: UInt8 = 0x34, systemType: String = "") async throws -> PDU {
+        let bind = Bind(systemID: systemID, password: password, systemType: systemType, interfaceVersion: interfaceVersion)
+        switch type {
+        case .transmitter: return try await request(.bindTransmitter(bind))
+        case .receiver: return try await request(.bindReceiver(bind))
+        case .transceiver: return try await request(.bindTransceiver(bind))
+        }
+    }
+
+    /// Unbinds (waiting at most for the response timer) and closes.
+    public func unbind() async {
+        let promise = channel.eventLoop.makePromise(of: PDU.self)
+        channel.writeAndFlush(SMPPOutbound.request(.unbind, promise: promise), promise: nil)
+        _ = try? await promise.futureResult.get()
+        try? await channel.close()
+    }
+
+    public func close() async {
+        try? await channel.close()
+    }
+}
+
+/// Answers the SMSC's deliver_sm and data_sm and passes them on to the inbox.
+private final class DeliveryAnswerer: ChannelInboundHandler {
+    typealias InboundIn = PDU
+    typealias OutboundOut = SMPPOutbound
+
+    private let answer: @Sendable (PDU) -> CommandStatus
+    private let inbox: SMPPClient.Inbox
+
+    init(answer: @escaping @Sendable (PDU) -> CommandStatus, inbox: SMPPClient.Inbox) {
+        self.answer = answer
+        self.inbox = inbox
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let pdu = unwrapInboundIn(data)
+        let status = answer(pdu)
+        let response: PDU?
+        switch pdu.body {
+        case .deliverSM:
+            response = PDU(.deliverSMResp(DeliverSMResp(messageID: "")), sequenceNumber: pdu.sequenceNumber, status: status)
+        case .dataSM:
+            response = PDU(.dataSMResp(DataSMResp(messageID: "")), sequenceNumber: pdu.sequenceNumber, status: status)
+        default:
+            response = PDU.errorResponse(to: pdu.commandID, status: .invalidCommandID, sequenceNumber: pdu.sequenceNumber)
+        }
+        if let response { context.write(wrapOutboundOut(.response(response)), promise: nil) }
+        if status == .ok, pdu.commandID == .deliverSM || pdu.commandID == .dataSM { inbox.received(pdu) }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        context.flush()
+        context.fireChannelReadComplete()
+    }
+
+}

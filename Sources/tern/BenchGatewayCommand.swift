@@ -1,0 +1,283 @@
+import ArgumentParser
+import Connectors
+import Foundation
+import Gateway
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import SMPP
+import Store
+
+/// One box, everything real: load generator (SMPP clients) → Tern (SQLite store, dispatcher,
+/// SMPP upstream connector) → a sink SMSC that answers and sends receipts → receipts back to
+/// the clients.
+struct BenchRig {
+    let directory: String
+    let sink: SinkSMSC
+    let store: SQLiteMessageStore
+    let gateway: TernGateway
+    let server: SMPPServer
+    let port: Int
+    let serverGroup: MultiThreadedEventLoopGroup
+    let otherGroup: MultiThreadedEventLoopGroup
+    static let systemID = "bench"
+    static let password = "bench"
+
+    static func start(durability: StoreSettings.Durability, upstreamSessions: Int, upstreamWindow: Int, window: Int) async throws -> BenchRig {
+        var logger = Logger(label: "tern-bench")
+        logger.logLevel = .error
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-bench-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let serverGroup = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let otherGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let sink = SinkSMSC(configuration: .init(credentials: ["tern": "up"], receiptDelay: .milliseconds(5)), group: otherGroup)
+        try await sink.start()
+        let config = TernConfig(
+            server: ServerSettings(smpp: HostPort(host: "127.0.0.1", port: 0), smppTLS: nil, http: nil, window: window,
+                                   maxQueuedMessages: 1_000_000, dataDirectory: directory),
+            store: StoreSettings(path: directory + "/tern.sqlite", durability: durability),
+            connectors: [], routes: [RouteRule(name: "default", connectors: ["sink"])], sourceFile: "bench")
+        let upstream = SMPPUpstreamConnector(
+            name: "sink",
+            settings: SMPPUpstreamSettings(host: "127.0.0.1", port: sink.port, systemID: "tern", password: "up",
+                                           sessions: upstreamSessions, window: upstreamWindow),
+            group: serverGroup, logger: logger)
+        let store = try SQLiteMessageStore(settings: config.store)
+        let gateway = TernGateway(config: config, store: store, connectors: [upstream], logger: logger)
+        try await gateway.start()
+        _ = try await store.insertAccount(Account(systemID: systemID, passwordHash: PasswordHash(hashing: password), maxBinds: 0))
+        let server = SMPPServer(gateway: gateway, group: serverGroup, tls: nil)
+        let addresses = try await server.start()
+        return BenchRig(directory: directory, sink: sink, store: store, gateway: gateway, server: server,
+                        port: addresses.plain?.port ?? 0, serverGroup: serverGroup, otherGroup: otherGroup)
+    }
+
+    func stop() async {
+        await server.stop()
+        await gateway.stop()
+        try? await store.close()
+        await sink.stop()
+        try? await serverGroup.shutdownGracefully()
+        try? await otherGroup.shutdownGracefully()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Resident memory of this process, from /proc.
+    static func residentMegabytes() -> Double? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let digits = line.split(separator: " ").compactMap { Int($0) }
+            if let kilobytes = digits.first { return Double(kilobytes) / 1024 }
+        }
+        return nil
+    }
+}
+
+extension BenchCommand {
+    struct GatewayLoad: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "gateway",
+            abstract: "End to end on this box: clients → Tern (SQLite) → sink SMSC → receipts back to the clients.",
+            discussion: "Reports acknowledged messages per second, submit_sm_resp latency percentiles and receipts per second. Use a release build (scripts/run bench gateway).")
+
+        @Option(help: "Client sessions (transceivers).") var sessions = 4
+        @Option(help: "Outstanding submits per client session.") var window = 256
+        @Option(help: "Messages to send in all.") var count = 200_000
+        @Option(help: "Messages per second over all sessions (0: as fast as Tern answers).") var rate = 0
+        @Option(help: "Sessions from Tern to the sink.") var upstreamSessions = 2
+        @Option(help: "Window of each upstream session.") var upstreamWindow = 1024
+        @Option(help: "Store durability: full or normal.") var durability = "normal"
+        @Option(help: "Seconds to wait for the last receipts.") var receiptTimeout = 60.0
+
+        func run() async throws {
+            #if DEBUG
+            print("note: this is a debug build; use scripts/run bench gateway for real figures")
+            #endif
+            guard let durability = StoreSettings.Durability(rawValue: durability) else { throw ValidationError("--durability must be full or normal") }
+            guard sessions > 0, window > 0, count > 0 else { throw ValidationError("--sessions, --window and --count must be positive") }
+            let rig = try await BenchRig.start(durability: durability, upstreamSessions: upstreamSessions, upstreamWindow: upstreamWindow, window: window)
+            let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            var clients: [SMPPClient] = []
+            for _ in 0..<sessions {
+                let client = try await SMPPClient.connect(host: "127.0.0.1", port: rig.port, group: clientGroup, windowSize: window, keepDeliveries: false)
+                let bound = try await client.bind(.transceiver, systemID: BenchRig.systemID, password: BenchRig.password)
+                guard bound.commandStatus == .ok else { throw ValidationError("bench bind refused: \(bound.commandStatus)") }
+                clients.append(client)
+            }
+            print("tern bench gateway: \(count) messages, \(sessions) sessions × window \(window), upstream \(upstreamSessions) × \(upstreamWindow), store \(durability.rawValue)\(rate > 0 ? ", rate \(rate)/s" : "")")
+            let started = ContinuousClock.now
+            let perSession = (count + sessions - 1) / sessions
+            let results = try await withThrowingTaskGroup(of: LoadResult.self) { tasks in
+                for (index, client) in clients.enumerated() {
+                    let quota = min(perSession, count - index * perSession)
+                    let sessionRate = rate > 0 ? Double(rate) / Double(sessions) : 0
+                    tasks.addTask { try await LoadResult.drive(client: client, quota: max(0, quota), window: window, rate: sessionRate) }
+                }
+                var all: [LoadResult] = []
+                for try await result in tasks { all.append(result) }
+                return all
+            }
+            let acknowledgedAt = ContinuousClock.now
+            let accepted = results.reduce(0) { $0 + $1.accepted }
+            let deadline = acknowledgedAt.advanced(by: .seconds(receiptTimeout))
+            var receipts = 0
+            while ContinuousClock.now < deadline {
+                receipts = clients.reduce(0) { $0 + $1.deliveryCount }
+                if receipts >= accepted { break }
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let receiptsAt = ContinuousClock.now
+            let memory = BenchRig.residentMegabytes()
+            let latencies = results.flatMap(\.latencies).sorted()
+            func percentile(_ p: Double) -> String {
+                guard !latencies.isEmpty else { return "-" }
+                let value = latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))]
+                return String(format: "%.2f ms", Double(value) / 1000)
+            }
+            let ackSeconds = seconds(started.duration(to: acknowledgedAt))
+            let receiptSeconds = seconds(started.duration(to: receiptsAt))
+            var refused: [String: Int] = [:]
+            for result in results { for (status, n) in result.refused { refused[status, default: 0] += n } }
+            print(String(format: "acknowledged: %d in %.2f s = %.0f msg/s", accepted, ackSeconds, Double(accepted) / ackSeconds))
+            print("submit_sm_resp latency: p50 \(percentile(0.50))  p95 \(percentile(0.95))  p99 \(percentile(0.99))  max \(percentile(1.0))")
+            print(String(format: "receipts back at the clients: %d in %.2f s = %.0f receipts/s (end to end)", receipts, receiptSeconds, Double(receipts) / receiptSeconds))
+            if !refused.isEmpty { print("refused: \(refused.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))") }
+            print("sink: \(rig.sink.counters.submitsReceived) submits received, \(rig.sink.counters.receiptsSent) receipts sent; unmatched receipts at Tern: \(rig.gateway.counts.receiptsUnmatched)")
+            if let memory { print(String(format: "resident memory (whole process: clients, Tern and sink): %.0f MB", memory)) }
+            for client in clients { await client.unbind() }
+            await rig.stop()
+            try? await clientGroup.shutdownGracefully()
+        }
+
+        private func seconds(_ duration: Duration) -> Double {
+            Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+    }
+
+    struct IdleSessions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "idle",
+            abstract: "Bind many idle sessions and report the memory they take.")
+
+        @Option(help: "Sessions to bind.") var sessions = 1000
+
+        func run() async throws {
+            let rig = try await BenchRig.start(durability: .normal, upstreamSessions: 1, upstreamWindow: 10, window: 10)
+            let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            let before = BenchRig.residentMegabytes() ?? 0
+            var clients: [SMPPClient] = []
+            let started = ContinuousClock.now
+            for _ in 0..<sessions {
+                let client = try await SMPPClient.connect(host: "127.0.0.1", port: rig.port, group: clientGroup, windowSize: 10, keepDeliveries: false)
+                let bound = try await client.bind(.transceiver, systemID: BenchRig.systemID, password: BenchRig.password)
+                guard bound.commandStatus == .ok else { throw ValidationError("bind \(clients.count + 1) refused: \(bound.commandStatus)") }
+                clients.append(client)
+            }
+            let elapsed = started.duration(to: .now)
+            let after = BenchRig.residentMegabytes() ?? 0
+            print("bound \(clients.count) sessions in \(elapsed); Tern sees \(rig.gateway.registry.count)")
+            print(String(format: "resident memory: %.0f MB before, %.0f MB with every session bound (whole process: the %d clients too)", before, after, sessions))
+            for client in clients { await client.close() }
+            await rig.stop()
+            try? await clientGroup.shutdownGracefully()
+        }
+    }
+}
+
+/// One client session's share of the load: keeps `window` submits outstanding, records each
+/// submit_sm_resp latency in microseconds.
+struct LoadResult: Sendable {
+    var accepted = 0
+    var refused: [String: Int] = [:]
+    var latencies: [UInt32] = []
+
+    static func drive(client: SMPPClient, quota: Int, window: Int, rate: Double) async throws -> LoadResult {
+        let loop = client.channel.eventLoop
+        let promise = loop.makePromise(of: LoadResult.self)
+        loop.execute {
+            let driver = LoadDriver(client: client, quota: quota, window: window, rate: rate, promise: promise)
+            driver.start()
+        }
+        return try await promise.futureResult.get()
+    }
+}
+
+/// Runs on the client's event loop: every response sends the next submit, so the window stays full
+/// without a task per message.
+private final class LoadDriver {
+    let client: SMPPClient
+    let quota: Int
+    let window: Int
+    let interval: Double
+    let promise: EventLoopPromise<LoadResult>
+    var sent = 0
+    var done = 0
+    var result = LoadResult()
+    var flushScheduled = false
+    let startedAt = NIODeadline.now()
+    let body: PDU.Body
+
+    init(client: SMPPClient, quota: Int, window: Int, rate: Double, promise: EventLoopPromise<LoadResult>) {
+        self.client = client
+        self.quota = quota
+        self.window = window
+        interval = rate > 0 ? 1 / rate : 0
+        self.promise = promise
+        result.latencies.reserveCapacity(quota)
+        body = .submitSM(SubmitSM(
+            source: Address(ton: .alphanumeric, value: "Bench"),
+            destination: Address(ton: .international, npi: .isdn, value: "447700900123"),
+            registeredDelivery: .receipt, shortMessage: ByteBuffer(string: "Tern bench message, 42 characters long..")))
+    }
+
+    func start() {
+        if quota == 0 { return promise.succeed(result) }
+        for _ in 0..<min(window, quota) { sendNext() }
+        client.flush()
+    }
+
+    private func sendNext() {
+        guard sent < quota else { return }
+        let index = sent
+        sent += 1
+        if interval > 0 {
+            let due = startedAt + .nanoseconds(Int64(Double(index) * interval * 1e9))
+            if due > .now() {
+                client.channel.eventLoop.assumeIsolated().scheduleTask(deadline: due) { self.send() }
+                return
+            }
+        }
+        send()
+    }
+
+    private func send() {
+        let sentAt = NIODeadline.now()
+        client.send(body, flush: interval > 0).assumeIsolated().whenComplete { result in
+            self.done += 1
+            switch result {
+            case .success(let response) where response.commandStatus == .ok:
+                self.result.accepted += 1
+                let micros = (NIODeadline.now() - sentAt).nanoseconds / 1000
+                self.result.latencies.append(UInt32(clamping: micros))
+            case .success(let response):
+                self.result.refused["\(response.commandStatus)", default: 0] += 1
+            case .failure(let error):
+                self.result.refused["\(error)", default: 0] += 1
+            }
+            if self.done == self.quota {
+                self.promise.succeed(self.result)
+            } else {
+                self.sendNext()
+                // One flush for all the submits that responses in this read made room for.
+                if !self.flushScheduled {
+                    self.flushScheduled = true
+                    self.client.channel.eventLoop.assumeIsolated().execute {
+                        self.flushScheduled = false
+                        self.client.flush()
+                    }
+                }
+            }
+        }
+    }
+}

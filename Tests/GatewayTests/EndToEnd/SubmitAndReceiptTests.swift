@@ -1,0 +1,313 @@
+import Foundation
+import Gateway
+import NIOCore
+import NIOSSL
+import SMPP
+import Testing
+
+@Suite("End to end: bind, submit, store, receipt", .serialized)
+struct SubmitAndReceiptTests {
+    @Test("submit_sm is answered with our id after it is stored, and the receipt comes back with that id")
+    func submitThenReceipt() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.stop() } }
+        let client = try await harness.boundClient()
+
+        let response = try await client.request(submitSM(to: "447700900123", text: "hello receipt"))
+        #expect(response.commandStatus == .ok)
+        guard case .submitSMResp(let resp) = response.body, let idText = resp.messageID, let id = MessageID(idText) else {
+            Issue.record("no message id in \(response)")
+            return
+        }
+        // Acknowledged means durable: the store has it already.
+        let stored = try await harness.store.message(id)
+        #expect(stored?.destination.value == "447700900123")
+
+        let receipts = await client.deliveries(count: 1, timeout: .seconds(10))
+        let receipt = try #require(receipts.first)
+        guard case .deliverSM(let deliver) = receipt.body else {
+            Issue.record("expected deliver_sm, got \(receipt)")
+            return
+        }
+        #expect(deliver.esmClass.isDeliveryReceipt)
+        #expect(receipt.tlvs.receiptedMessageID == idText)
+        #expect(receipt.tlvs.messageState == MessageState.delivered.rawValue)
+        let text = String(decoding: deliver.shortMessage.readableBytesView, as: UTF8.self)
+        #expect(text.hasPrefix("id:\(idText) sub:001 dlvrd:001 submit date:"))
+        #expect(text.contains("stat:DELIVRD err:000 text:hello receipt"))
+        // Kannel matches a receipt on its source: the handset the message went to.
+        #expect(deliver.source.value == "447700900123")
+        #expect(deliver.destination.value == "Tern")
+
+        // query_sm tells the real state, and the timeline holds every step.
+        let query = try await client.request(.querySM(QuerySM(messageID: idText, source: Address(ton: .alphanumeric, value: "Tern"))))
+        guard case .querySMResp(let answer?) = query.body else {
+            Issue.record("query_sm_resp expected, got \(query)")
+            return
+        }
+        #expect(answer.messageState == .delivered)
+        #expect(!answer.finalDate.isEmpty)
+        let states = try await harness.store.events(of: id).map(\.state)
+        #expect(states == [.accepted, .routed, .submitted, .delivered])
+        await client.unbind()
+    }
+
+    @Test("query_sm for an unknown or another account's id is ESME_RINVMSGID")
+    func queryUnknown() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.stop() } }
+        let client = try await harness.boundClient()
+        let response = try await client.request(.querySM(QuerySM(messageID: "123456789", source: Address(value: ""))))
+        #expect(response.commandStatus == .invalidMessageID)
+        let garbage = try await client.request(.querySM(QuerySM(messageID: "not-an-id", source: Address(value: ""))))
+        #expect(garbage.commandStatus == .invalidMessageID)
+        await client.unbind()
+    }
+
+    @Test("a receipt waits in the store while no receiver is bound, and goes out when one binds")
+    func receiptWaitsForReceiver() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.stop() } }
+        let transmitter = try await harness.boundClient(.transmitter)
+        let response = try await transmitter.request(submitSM(text: "later"))
+        guard case .submitSMResp(let resp) = response.body, let idText = resp.messageID, let id = MessageID(idText) else {
+            Issue.record("no id")
+            return
+        }
+        // Wait until the simulator's receipt has been handled and queued for the account.
+        let accountID = try #require(try await harness.store.account(systemID: harness.systemID)?.id)
+        var pending = 0
+        for _ in 0..<200 where pending == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+            pending = try await harness.store.pendingReceiptCount(accountID: accountID)
+        }
+        #expect(pending == 1)
+        #expect(transmitter.deliveryCount == 0)
+
+        let receiver = try await harness.boundClient(.receiver)
+        let receipts = await receiver.deliveries(count: 1, timeout: .seconds(10))
+        #expect(receipts.first?.tlvs.receiptedMessageID == id.description)
+        var left = 1
+        for _ in 0..<200 where left > 0 {
+            try await Task.sleep(for: .milliseconds(20))
+            left = try await harness.store.pendingReceiptCount(accountID: accountID)
+        }
+        #expect(left == 0)
+        await transmitter.unbind()
+        await receiver.unbind()
+    }
+
+    @Test("a long message in three UDH parts is three ids joined as one logical message, each with its receipt")
+    func longMessage() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.stop() } }
+        let client = try await harness.boundClient()
+        var ids: [String] = []
+        for part in 1...3 {
+            var octets: [UInt8] = [0x05, 0x00, 0x03, 0x2A, 0x03, UInt8(part)]
+            octets += Array(String(repeating: "abcdefghij", count: 15).utf8)
+            let body = PDU.Body.submitSM(SubmitSM(
+                source: Address(ton: .international, npi: .isdn, value: "447700900999"),
+                destination: Address(ton: .international, npi: .isdn, value: "447700900123"),
+                esmClass: .udhi, registeredDelivery: part == 1 ? .receipt : .none, shortMessage: ByteBuffer(bytes: octets)))
+            let response = try await client.request(body)
+            #expect(response.commandStatus == .ok)
+            if case .submitSMResp(let resp) = response.body, let id = resp.messageID { ids.append(id) }
+        }
+        #expect(Set(ids).count == 3)
+        for (index, idText) in ids.enumerated() {
+            let message = try #require(try await harness.store.message(try #require(MessageID(idText))))
+            #expect(message.concatenation == Concatenation(reference: 0x2A, total: 3, sequence: index + 1))
+            #expect(message.shortMessage.count == 156)
+        }
+        // Kannel asks for a receipt on the first part only: exactly one comes back.
+        let receipts = await client.deliveries(count: 2, timeout: .seconds(2))
+        #expect(receipts.count == 1)
+        #expect(receipts.first?.tlvs.receiptedMessageID == ids[0])
+        await client.unbind()
+    }
+
+    @Test("data_sm with message_payload is accepted and answered with data_sm_resp")
+    func dataSMWithPayload() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.stop() } }
+        let client = try await harness.boundClient()
+        var tlvs = TLVList()
+        try tlvs.append(.messagePayload, ByteBuffer(string: String(repeating: "payload ", count: 60)))
+        let response = try await client.request(
+            .dataSM(DataSM(source: Address(ton: .alphanumeric, value: "Tern"), destination: Address(ton: .international, npi: .isdn, value: "33612345678"),
+                           registeredDelivery: .receipt)),
+            tlvs: tlvs)
+        #expect(response.commandStatus == .ok)
+        guard case .dataSMResp(let resp) = response.body, let idText = resp.messageID, let id = MessageID(idText) else {
+            Issue.record("data_sm_resp with id expected, got \(response)")
+            return
+        }
+        let stored = try #require(try await harness.store.message(id))
+        let forwarded = try TLVList(encoded: stored.tlvs)
+        #expect(forwarded.messagePayload?.readableBytes == 480)
+        await client.unbind()
+    }
+
+    @Test("submit_multi: each destination is its own message; a bad one is listed in unsuccess_sme")
+    func submitMulti() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.stop() } }
+        let client = try await harness.boundClient()
+        let multi = SubmitMulti(
+            source: Address(ton: .alphanumeric, value: "Tern"),
+            destinations: [.sme(Address(ton: .international, npi: .isdn, value: "447700900001")),
+                           .sme(Address(ton: .international, npi: .isdn, value: "44770090000x")),
+                           .sme(Address(ton: .international, npi: .isdn, value: "447700900003"))],
+            registeredDelivery: .receipt, shortMessage: ByteBuffer(string: "to many"))
+        let response = try await client.request(.submitMulti(multi))
+        #expect(response.commandStatus == .ok)
+        guard case .submitMultiResp(let resp?) = response.body else {
+            Issue.record("submit_multi_resp expected, got \(response)")
+            return
+        }
+        #expect(resp.unsuccessful.map(\.address.value) == ["44770090000x"])
+        #expect(resp.unsuccessful.first?.errorStatusCode == .invalidDestinationAddress)
+        let receipts = await client.deliveries(count: 2, timeout: .seconds(10))
+        #expect(Set(receipts.compactMap { pdu -> String? in
+            if case .deliverSM(let deliver) = pdu.body { return deliver.source.value }
+            return nil
+        }) == ["447700900001", "447700900003"])
+        await client.unbind()
+    }
+
+    @Test("cancel_sm and replace_sm work while the message waits inside Tern, and fail once it left")
+    func cancelAndReplace() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.stop() } }
+        let client = try await harness.boundClient()
+        // Scheduled an hour ahead (relative time), so it waits inside Tern.
+        let scheduled = PDU.Body.submitSM(SubmitSM(
+            source: Address(ton: .alphanumeric, value: "Tern"), destination: Address(ton: .international, npi: .isdn, value: "447700900123"),
+            scheduleDeliveryTime: "000000010000000R", registeredDelivery: .receipt, shortMessage: ByteBuffer(string: "first")))
+        func id(_ pdu: PDU) -> String? {
+            if case .submitSMResp(let resp) = pdu.body { return resp.messageID }
+            return nil
+        }
+        let first = try #require(id(try await client.request(scheduled)))
+        let second = try #require(id(try await client.request(scheduled)))
+
+        let replaced = try await client.request(.replaceSM(ReplaceSM(messageID: second, source: Address(ton: .alphanumeric, value: "Tern"),
+                                                                     shortMessage: ByteBuffer(string: "second, replaced"))))
+        #expect(replaced.commandStatus == .ok)
+        let stored = try #require(try await harness.store.message(try #require(MessageID(second))))
+        #expect(stored.shortMessage == Array("second, replaced".utf8))
+
+        let cancelled = try await client.request(.cancelSM(CancelSM(messageID: first, source: Address(ton: .alphanumeric, value: "Tern"),
+                                                                    destination: Address(ton: .international, npi: .isdn, value: "447700900123"))))
+        #expect(cancelled.commandStatus == .ok)
+        #expect(try await harness.store.message(try #require(MessageID(first)))?.state == .cancelled)
+        let again = try await client.request(.cancelSM(CancelSM(messageID: first, source: Address(ton: .alphanumeric, value: "Tern"),
+                                                                destination: Address(ton: .international, npi: .isdn, value: "447700900123"))))
+        #expect(again.commandStatus == .cancelFailed)
+
+        // A message that already went upstream cannot be cancelled.
+        let sent = try #require(id(try await client.request(submitSM(text: "now"))))
+        _ = await client.deliveries(count: 1, timeout: .seconds(10))
+        let late = try await client.request(.cancelSM(CancelSM(messageID: sent, source: Address(ton: .alphanumeric, value: "Tern"),
+                                                               destination: Address(ton: .international, npi: .isdn, value: "447700900123"))))
+        #expect(late.commandStatus == .cancelFailed)
+        await client.unbind()
+    }
+
+    @Test("invalid submits get the status of the field at fault")
+    func invalidSubmits() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.stop() } }
+        let client = try await harness.boundClient()
+        #expect(try await client.request(submitSM(to: "")).commandStatus == .invalidDestinationAddress)
+        #expect(try await client.request(submitSM(to: "44abc")).commandStatus == .invalidDestinationAddress)
+        #expect(try await client.request(submitSM(from: "ThisIsTooLongAlpha")).commandStatus == .invalidSourceAddress)
+        #expect(try await client.request(submitSM(text: "")).commandStatus == .invalidMessageLength)
+        let expired = PDU.Body.submitSM(SubmitSM(source: Address(ton: .alphanumeric, value: "Tern"),
+                                                 destination: Address(ton: .international, npi: .isdn, value: "447700900123"),
+                                                 validityPeriod: "200101000000000+", shortMessage: ByteBuffer(string: "x")))
+        #expect(try await client.request(expired).commandStatus == .invalidExpiry)
+        var broadcastTLVs = TLVList()
+        try broadcastTLVs.append(.broadcastAreaIdentifier, ByteBuffer(bytes: [0x00, 0x01, 0x02]))
+        try broadcastTLVs.append(.broadcastContentType, ByteBuffer(bytes: [0x00, 0x00, 0x01]))
+        try broadcastTLVs.append(.broadcastRepNum, ByteBuffer(bytes: [0x00, 0x01]))
+        try broadcastTLVs.append(.broadcastFrequencyInterval, ByteBuffer(bytes: [0x09, 0x00, 0x01]))
+        try broadcastTLVs.append(.messagePayload, ByteBuffer(string: "cell broadcast"))
+        let broadcast = try await client.request(.broadcastSM(BroadcastSM(source: Address(value: "Tern"))), tlvs: broadcastTLVs)
+        #expect(broadcast.commandStatus == .broadcastFailed)
+        await client.unbind()
+    }
+
+    @Test("SMPP 5.0 binds get sc_interface_version 0x50 and congestion_state on submit responses")
+    func smpp50() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.stop() } }
+        let client = try await harness.client()
+        let bound = try await client.bind(.transceiver, systemID: harness.systemID, password: harness.password, interfaceVersion: 0x50)
+        #expect(bound.commandStatus == .ok)
+        #expect(bound.tlvs.scInterfaceVersion == 0x50)
+        let response = try await client.request(submitSM())
+        #expect(response.commandStatus == .ok)
+        let congestion = try #require(response.tlvs.congestionState)
+        #expect(congestion <= 100)
+
+        let old = try await harness.client()
+        let oldBound = try await old.bind(.transceiver, systemID: harness.systemID, password: harness.password, interfaceVersion: 0x34)
+        #expect(oldBound.tlvs.scInterfaceVersion == 0x34)
+        let oldResponse = try await old.request(submitSM())
+        #expect(oldResponse.tlvs.congestionState == nil)
+        await client.unbind()
+        await old.unbind()
+    }
+
+    @Test("TLS listener with the generated self-signed certificate")
+    func tlsBind() async throws {
+        let harness = try await GatewayHarness(tls: true)
+        defer { Task { await harness.stop() } }
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        let context = try NIOSSLContext(configuration: configuration)
+        let client = try await harness.client(tls: context)
+        let bound = try await client.bind(.transceiver, systemID: harness.systemID, password: harness.password)
+        #expect(bound.commandStatus == .ok)
+        #expect(try await client.request(submitSM()).commandStatus == .ok)
+        let receipts = await client.deliveries(count: 1, timeout: .seconds(10))
+        #expect(receipts.count == 1)
+        #expect(FileManager.default.fileExists(atPath: harness.directory + "/tls/tern-selfsigned.pem"))
+        await client.unbind()
+    }
+}
+
+@Suite("End to end: an independent client (Python smpplib)")
+struct IndependentClientTests {
+    @Test("smpplib binds, sends a long and a short message, and gets a receipt per message with the ids it was given")
+    func smpplib() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.stop() } }
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("scripts/tests/smpplib-client.py").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script, "127.0.0.1", String(harness.port), harness.systemID, harness.password]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = try await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        struct Result: Decodable {
+            struct Receipt: Decodable { let text: String; let receipted_message_id: String? }
+            let message_ids: [String]
+            let receipts: [Receipt]
+        }
+        let result = try JSONDecoder().decode(Result.self, from: data)
+        // 12 × 19 characters is two UDH parts, plus the short message.
+        #expect(result.message_ids.count == 3)
+        #expect(result.receipts.count == 3)
+        #expect(Set(result.receipts.compactMap(\.receipted_message_id)) == Set(result.message_ids))
+        for receipt in result.receipts {
+            #expect(receipt.text.contains("stat:DELIVRD"))
+        }
+    }
+}

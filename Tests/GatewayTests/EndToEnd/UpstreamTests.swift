@@ -1,0 +1,143 @@
+import Connectors
+import Foundation
+import Gateway
+import Logging
+import NIOCore
+import NIOPosix
+import SMPP
+import Testing
+
+@Suite("End to end: through a real upstream SMSC", .serialized)
+struct UpstreamTests {
+    static func upstream(_ name: String, port: Int) -> SMPPUpstreamConnector {
+        var logger = Logger(label: "tern-test-upstream")
+        logger.logLevel = .critical
+        let settings = SMPPUpstreamSettings(host: "127.0.0.1", port: port, systemID: "tern", password: "up", sessions: 2, window: 20,
+                                            responseTimeoutSeconds: 2, reconnectMinMilliseconds: 50, reconnectMaxMilliseconds: 200)
+        return SMPPUpstreamConnector(name: name, settings: settings, group: GatewayHarness.group, logger: logger)
+    }
+
+    /// A port with nothing listening on it (bound once, then closed).
+    static func deadPort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: GatewayHarness.group).bind(host: "127.0.0.1", port: 0).get()
+        let port = channel.localAddress?.port ?? 1
+        try await channel.close()
+        return port
+    }
+
+    @Test("submit goes upstream with hex ids; the upstream receipt comes back to the client with our id")
+    func throughUpstream() async throws {
+        let sink = SinkSMSC(configuration: .init(credentials: ["tern": "up"], messageIDFormat: .hexLeadingZeros), group: GatewayHarness.group)
+        try await sink.start()
+        let harness = try await GatewayHarness(connectors: [Self.upstream("up1", port: sink.port)]) {
+            $0.routes = [RouteRule(name: "default", connectors: ["up1"])]
+        }
+        defer { Task { await harness.stop(); await sink.stop() } }
+        let client = try await harness.boundClient(window: 50)
+        let futures = (0..<200).map { index in client.send(submitSM(text: "upstream \(index)")) }
+        var ids = Set<String>()
+        for future in futures {
+            let response = try await future.get()
+            if case .submitSMResp(let resp) = response.body, let id = resp.messageID, response.commandStatus == .ok { ids.insert(id) }
+        }
+        #expect(ids.count == 200)
+        let receipts = await client.deliveries(count: 200, timeout: .seconds(20))
+        #expect(Set(receipts.compactMap(\.tlvs.receiptedMessageID)) == ids)
+        #expect(sink.counters.submitsReceived >= 200)
+        #expect(harness.gateway.counts.receiptsUnmatched == 0)
+        // The upstream's id is kept as the upstream wrote it, for the operator to look up.
+        let one = try #require(try await harness.store.message(try #require(MessageID(try #require(ids.first)))))
+        #expect(one.upstreamID?.count == 16)
+        #expect(one.state == .delivered)
+        await client.unbind()
+    }
+
+    @Test("when the first upstream is down, messages fail over to the next connector of the route")
+    func failover() async throws {
+        let deadPort = try await Self.deadPort()
+        let sink = SinkSMSC(configuration: .init(credentials: ["tern": "up"]), group: GatewayHarness.group)
+        try await sink.start()
+        let harness = try await GatewayHarness(connectors: [Self.upstream("down", port: deadPort), Self.upstream("backup", port: sink.port)]) {
+            $0.routes = [RouteRule(name: "default", connectors: ["down", "backup"])]
+        }
+        defer { Task { await harness.stop(); await sink.stop() } }
+        let client = try await harness.boundClient(window: 20)
+        let futures = (0..<20).map { _ in client.send(submitSM()) }
+        for future in futures { #expect(try await future.get().commandStatus == .ok) }
+        let receipts = await client.deliveries(count: 20, timeout: .seconds(20))
+        #expect(receipts.count == 20)
+        #expect(sink.counters.submitsReceived == 20)
+        await client.unbind()
+    }
+
+    @Test("messages accepted while the upstream is down are sent after a restart")
+    func restartWithPendingMessages() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-restart-\(UUID().uuidString)").path
+        let deadPort = try await Self.deadPort()
+        var first: GatewayHarness? = try await GatewayHarness(directory: directory, connectors: [Self.upstream("up", port: deadPort)]) {
+            $0.routes = [RouteRule(name: "default", connectors: ["up"])]
+        }
+        let client = try await #require(first).boundClient(window: 30)
+        var ids = Set<String>()
+        for future in (0..<30).map({ _ in client.send(submitSM()) }) {
+            let response = try await future.get()
+            if case .submitSMResp(let resp) = response.body, let id = resp.messageID { ids.insert(id) }
+        }
+        #expect(ids.count == 30)
+        await client.close()
+        await first?.stop(removeFiles: false)
+        first = nil
+
+        // The upstream comes up on the port the config names; the gateway restarts.
+        let sink = SinkSMSC(configuration: .init(port: deadPort, credentials: ["tern": "up"]), group: GatewayHarness.group)
+        try await sink.start()
+        let second = try await GatewayHarness(directory: directory, connectors: [Self.upstream("up", port: deadPort)]) {
+            $0.routes = [RouteRule(name: "default", connectors: ["up"])]
+        }
+        defer { Task { await second.stop(); await sink.stop() } }
+        let receiver = try await second.boundClient(.receiver)
+        let receipts = await receiver.deliveries(count: 30, timeout: .seconds(20))
+        #expect(Set(receipts.compactMap(\.tlvs.receiptedMessageID)) == ids)
+        #expect(sink.counters.submitsReceived == 30)
+        await receiver.unbind()
+    }
+
+    @Test("when accepted messages cannot leave, the queue fills and submits get ESME_RMSGQFUL")
+    func queueFull() async throws {
+        let deadPort = try await Self.deadPort()
+        let harness = try await GatewayHarness(connectors: [Self.upstream("up", port: deadPort)]) {
+            $0.routes = [RouteRule(name: "default", connectors: ["up"])]
+            $0.server.maxQueuedMessages = 5
+        }
+        defer { Task { await harness.stop() } }
+        let client = try await harness.boundClient(window: 10)
+        var statuses: [CommandStatus] = []
+        for _ in 0..<8 { statuses.append(try await client.request(submitSM()).commandStatus) }
+        #expect(statuses.prefix(5).allSatisfy { $0 == .ok })
+        #expect(statuses.suffix(3).allSatisfy { $0 == .messageQueueFull })
+        await client.unbind()
+    }
+
+    @Test("an MO from upstream reaches the account named by the matching mo_route")
+    func mobileOriginated() async throws {
+        let sink = SinkSMSC(configuration: .init(credentials: ["tern": "up"]), group: GatewayHarness.group)
+        try await sink.start()
+        let harness = try await GatewayHarness(connectors: [Self.upstream("up", port: sink.port)]) {
+            $0.routes = [RouteRule(name: "default", connectors: ["up"])]
+            $0.moRoutes = [MORouteRule(name: "shortcode", destinationPrefixes: ["4000"], account: "client1")]
+        }
+        defer { Task { await harness.stop(); await sink.stop() } }
+        let client = try await harness.boundClient(.receiver)
+        _ = try await sink.sendMobileOriginated(to: "tern", from: Address(ton: .international, npi: .isdn, value: "447700900123"),
+                                                to: Address(ton: .national, npi: .isdn, value: "40001"), shortMessage: Array("STOP please".utf8))
+        let delivered = await client.deliveries(count: 1, timeout: .seconds(10))
+        guard case .deliverSM(let mo)? = delivered.first?.body else {
+            Issue.record("no MO delivered")
+            return
+        }
+        #expect(mo.source.value == "447700900123")
+        #expect(mo.destination.value == "40001")
+        #expect(String(decoding: mo.shortMessage.readableBytesView, as: UTF8.self) == "STOP please")
+        await client.unbind()
+    }
+}
