@@ -1,0 +1,265 @@
+import Foundation
+import Gateway
+import GRDB
+import Logging
+
+/// The embedded `MessageStore`: one SQLite file in WAL mode, through a GRDB `DatabasePool`
+/// (one writer connection, concurrent readers that never wait for it).
+///
+/// Dates are stored as REAL seconds since 1970, byte strings as BLOBs, states as their raw names.
+/// Every call runs on GRDB's own queues through its async API, so callers on NIO event loops
+/// are never blocked.
+public final class SQLiteMessageStore: MessageStore {
+    private let pool: DatabasePool
+    private let logger = Logger(label: "tern.store.sqlite")
+
+    /// How long a connection waits for another process's lock (a second gateway, a backup tool)
+    /// before a call fails.
+    static let busyTimeout: TimeInterval = 10
+    /// Page cache of the writer connection.
+    static let writerCacheKilobytes = 64 * 1024
+
+    /// Opens (creating if needed) the database named in the config, and its parent directory.
+    public convenience init(settings: StoreSettings) throws {
+        try self.init(path: settings.path, durability: settings.durability)
+    }
+
+    /// Opens (creating if needed) the database at `path`, and its parent directory.
+    public init(path: String, durability: StoreSettings.Durability = .full) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+
+        var configuration = Configuration()
+        configuration.label = "tern.store"
+        configuration.busyMode = .timeout(Self.busyTimeout)
+        pool = try DatabasePool(path: path, configuration: configuration)
+
+        // After the pool exists: GRDB sets synchronous=NORMAL on the writer when it switches
+        // the file to WAL, which would override the same pragma in `prepareDatabase`. Only the
+        // writer connection commits, so only it needs the setting.
+        let synchronous = durability == .full ? "FULL" : "NORMAL"
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            // Index inserts (destination, upstream key) land on pages all over their b-trees;
+            // SQLite's default 2 MB cache would re-read them from the file in every batch.
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKilobytes)")
+        }
+    }
+
+    public func migrate() async throws {
+        let migrator = Self.migrator
+        let pool = self.pool
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            migrator.asyncMigrate(pool) { result in
+                continuation.resume(with: result.map { _ in () })
+            }
+        }
+    }
+
+    public func close() async throws {
+        try pool.close()
+    }
+
+    /// The writer's `PRAGMA synchronous` (1 NORMAL, 2 FULL), for tests.
+    func synchronousSetting() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in
+            try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+        }
+    }
+
+    // MARK: Writes
+
+    public func apply(_ writes: [StoreWrite]) async throws {
+        if writes.isEmpty { return }
+        let skipped = try await pool.writeWithoutTransaction { db in
+            // IMMEDIATE takes the write lock up front. A deferred transaction that starts
+            // writing while another process holds the lock fails at once instead of waiting
+            // for the busy timeout.
+            var skipped: [MessageID] = []
+            try db.inTransaction(.immediate) {
+                var batch = WriteBatch(db)
+                for write in writes {
+                    if let missing = try batch.apply(write) { skipped.append(missing) }
+                }
+                return .commit
+            }
+            return skipped
+        }
+        if !skipped.isEmpty {
+            // Not an error: failing the batch would fail every other message in it for the sake
+            // of one that is already gone.
+            logger.warning("state changes for unknown messages were ignored", metadata: [
+                "count": "\(skipped.count)", "first": "\(skipped[0])",
+            ])
+        }
+    }
+
+    // MARK: Messages
+
+    public func message(_ id: MessageID) async throws -> Message? {
+        try await pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?")
+            return try Row.fetchOne(statement, arguments: [id.rawValue]).map(Self.message(from:))
+        }
+    }
+
+    public func message(connector: String, upstreamIDs: [String]) async throws -> Message? {
+        if upstreamIDs.isEmpty { return nil }
+        return try await pool.read { db in
+            // Newest first: an upstream that reuses its ids over the years means the recent message.
+            let statement = try db.cachedStatement(sql: """
+                SELECT \(Self.messageColumns) FROM messages
+                WHERE connector = ? AND upstream_key = ? ORDER BY id DESC LIMIT 1
+                """)
+            for key in upstreamIDs {
+                if let row = try Row.fetchOne(statement, arguments: [connector, key]) {
+                    return try Self.message(from: row)
+                }
+            }
+            return nil
+        }
+    }
+
+    public func events(of id: MessageID) async throws -> [MessageEvent] {
+        try await pool.read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT \(Self.eventColumns) FROM message_events WHERE message_id = ? ORDER BY id
+                """)
+            return try Row.fetchAll(statement, arguments: [id.rawValue]).map(Self.event(from:))
+        }
+    }
+
+    public func messagesAwaitingDispatch(limit: Int) async throws -> [Message] {
+        if limit <= 0 { return [] }
+        return try await pool.read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT \(Self.messageColumns) FROM messages
+                WHERE \(Self.openStatePredicate) AND state IN ('accepted', 'routed', 'retrying')
+                ORDER BY id LIMIT ?
+                """)
+            return try Row.fetchAll(statement, arguments: [limit]).map(Self.message(from:))
+        }
+    }
+
+    public func messagesAwaitingReceipt(connector: String, limit: Int) async throws -> [Message] {
+        if limit <= 0 { return [] }
+        return try await pool.read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT \(Self.messageColumns) FROM messages
+                WHERE \(Self.openStatePredicate) AND state IN ('submitted', 'acceptedUpstream', 'unknown')
+                AND connector = ?
+                ORDER BY id LIMIT ?
+                """)
+            return try Row.fetchAll(statement, arguments: [connector, limit]).map(Self.message(from:))
+        }
+    }
+
+    /// The query plan SQLite picks for a recovery query, for tests that guard the indexes.
+    func queryPlan(_ sql: String, arguments: StatementArguments = StatementArguments()) async throws -> [String] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN \(sql)", arguments: arguments).map { row in
+                (try? row.decode(String.self, forColumn: "detail")) ?? ""
+            }
+        }
+    }
+
+    // MARK: Receipts waiting for a receiver session
+
+    public func pendingReceipts(accountID: Int64, limit: Int) async throws -> [PendingReceipt] {
+        if limit <= 0 { return [] }
+        return try await pool.read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT \(Self.pendingReceiptColumns) FROM pending_receipts
+                WHERE account_id = ? ORDER BY message_id LIMIT ?
+                """)
+            return try Row.fetchAll(statement, arguments: [accountID, limit]).map(Self.pendingReceipt(from:))
+        }
+    }
+
+    public func pendingReceiptCount(accountID: Int64) async throws -> Int {
+        try await pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT COUNT(*) FROM pending_receipts WHERE account_id = ?")
+            return try Int.fetchOne(statement, arguments: [accountID]) ?? 0
+        }
+    }
+
+    // MARK: Accounts
+
+    public func account(systemID: String) async throws -> Account? {
+        try await pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.accountColumns) FROM accounts WHERE system_id = ?")
+            return try Row.fetchOne(statement, arguments: [systemID]).map(Self.account(from:))
+        }
+    }
+
+    public func account(id: Int64) async throws -> Account? {
+        try await pool.read { db in
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.accountColumns) FROM accounts WHERE id = ?")
+            return try Row.fetchOne(statement, arguments: [id]).map(Self.account(from:))
+        }
+    }
+
+    public func accounts() async throws -> [Account] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.accountColumns) FROM accounts ORDER BY id").map(Self.account(from:))
+        }
+    }
+
+    /// The store assigns the id; an `id` already set on `account` is ignored.
+    public func insertAccount(_ account: Account) async throws -> Account {
+        do {
+            let id = try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO accounts (system_id, password_hash, enabled, max_binds, throughput,
+                            allowed_networks, receipt_keep_seconds, receipts_enabled, reseller_id, policy, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: Self.accountArguments(account) + [Date().timeIntervalSince1970])
+                return db.lastInsertedRowID
+            }
+            var inserted = account
+            inserted.id = id
+            return inserted
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw StoreError.duplicateAccount(account.systemID)
+        }
+    }
+
+    public func updateAccount(_ account: Account) async throws {
+        guard let id = account.id else { throw StoreError.accountNotFound(account.systemID) }
+        let changed: Int
+        do {
+            changed = try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE accounts SET system_id = ?, password_hash = ?, enabled = ?, max_binds = ?,
+                            throughput = ?, allowed_networks = ?, receipt_keep_seconds = ?, receipts_enabled = ?,
+                            reseller_id = ?, policy = ?
+                        WHERE id = ?
+                        """,
+                    arguments: Self.accountArguments(account) + [id])
+                return db.changesCount
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            // Renamed onto another account's system_id.
+            throw StoreError.duplicateAccount(account.systemID)
+        }
+        if changed == 0 { throw StoreError.accountNotFound(account.systemID) }
+    }
+
+    public func removeAccount(systemID: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM accounts WHERE system_id = ?", arguments: [systemID])
+            return db.changesCount > 0
+        }
+    }
+
+    private static func accountArguments(_ account: Account) -> StatementArguments {
+        [
+            account.systemID, account.passwordHash.encoded, account.enabled, account.maxBinds, account.throughput,
+            allowedNetworksColumn(account.allowedNetworks), account.receipts.keepSeconds, account.receipts.enabled,
+            account.resellerID, account.policy,
+        ]
+    }
+}

@@ -1,0 +1,379 @@
+import Foundation
+import Gateway
+@testable import Store
+import Testing
+
+@Suite("SQLite message store")
+struct SQLiteMessageStoreTests {
+    @Test("a message with every field set reads back equal")
+    func roundTripFull() async throws {
+        try await withStore { store in
+            let message = Message(
+                id: MessageID(rawValue: 1 << 40 | 7), accountID: 42, systemID: "acme", serviceType: "CMT",
+                source: WireAddress(ton: 5, npi: 9, value: "ACME"), destination: WireAddress(ton: 1, npi: 1, value: "447700900123"),
+                esmClass: 0x40, protocolID: 0x7F, priority: 3, registeredDelivery: 0x11, dataCoding: 8,
+                shortMessage: [0x05, 0x00, 0x03, 0x2A, 0x02, 0x01, 0x00, 0x48, 0x00, 0x00, 0xFF],
+                tlvs: [0x04, 0x24, 0x00, 0x02, 0xAB, 0xCD],
+                concatenation: Concatenation(reference: 42, total: 2, sequence: 1),
+                receivedAt: time(0), scheduledAt: time(60), expiresAt: time(86_400),
+                state: .routed, connector: "smsc-a", upstreamID: "0A1B", attempts: 2, errorCode: 0x58)
+            try await store.apply([.accept(message)])
+            #expect(try await store.message(message.id) == message)
+            #expect(try await store.message(MessageID(rawValue: 999)) == nil)
+        }
+    }
+
+    @Test("a message with every optional nil and empty byte strings reads back equal")
+    func roundTripMinimal() async throws {
+        try await withStore { store in
+            let message = Message(
+                id: MessageID(rawValue: 5), accountID: 1, systemID: "", source: WireAddress(value: ""),
+                destination: WireAddress(value: "1"), shortMessage: [], receivedAt: time(0))
+            try await store.apply([.accept(message)])
+            #expect(try await store.message(message.id) == message)
+            let timeline = try await store.events(of: message.id)
+            #expect(timeline == [MessageEvent(messageID: message.id, at: time(0), state: .accepted)])
+        }
+    }
+
+    @Test("transitions update the row and build the timeline in order")
+    func transitionsAndTimeline() async throws {
+        try await withStore { store in
+            let id = MessageID(rawValue: 10)
+            try await store.apply(accept(makeMessage(10)))
+            let steps = [
+                MessageTransition(messageID: id, at: time(1), state: .routed, connector: "smsc-a"),
+                MessageTransition(messageID: id, at: time(2), state: .retrying, connector: "smsc-a", errorCode: 0x58, detail: "throttled"),
+                MessageTransition(messageID: id, at: time(3), state: .retrying, connector: "smsc-b", errorCode: 0x14, detail: "queue full"),
+                MessageTransition(messageID: id, at: time(4), state: .submitted, connector: "smsc-b", upstreamID: "00FF"),
+                MessageTransition(messageID: id, at: time(5), state: .delivered, errorCode: 0),
+            ]
+            try await store.apply(steps.map(StoreWrite.transition))
+
+            let message = try #require(try await store.message(id))
+            #expect(message.state == .delivered)
+            #expect(message.connector == "smsc-b")
+            #expect(message.upstreamID == "00FF")
+            #expect(message.attempts == 2)
+            #expect(message.errorCode == 0)
+
+            let timeline = try await store.events(of: id)
+            #expect(timeline.map(\.state) == [.accepted, .routed, .retrying, .retrying, .submitted, .delivered])
+            #expect(Array(timeline.dropFirst()) == steps)
+        }
+    }
+
+    @Test("replace_sm changes text, validity, schedule and receipt request, and keeps what is nil")
+    func replace() async throws {
+        try await withStore { store in
+            let id = MessageID(rawValue: 11)
+            var original = makeMessage(11)
+            original.expiresAt = time(100)
+            try await store.apply(accept(original) + [
+                .transition(MessageTransition(messageID: id, at: time(1), state: .routed, connector: "smsc-a")),
+                .replace(id, shortMessage: Array("new text".utf8), expiresAt: nil, scheduledAt: time(30), registeredDelivery: nil),
+            ])
+            let replaced = try #require(try await store.message(id))
+            #expect(replaced.shortMessage == Array("new text".utf8))
+            #expect(replaced.expiresAt == time(100))
+            #expect(replaced.scheduledAt == time(30))
+            #expect(replaced.registeredDelivery == original.registeredDelivery)
+
+            try await store.apply([.replace(id, shortMessage: [1], expiresAt: time(200), scheduledAt: nil, registeredDelivery: 0)])
+            let again = try #require(try await store.message(id))
+            #expect(again.expiresAt == time(200))
+            #expect(again.scheduledAt == time(30))
+            #expect(again.registeredDelivery == 0)
+
+            let timeline = try await store.events(of: id)
+            #expect(timeline.map(\.state) == [.accepted, .routed, .routed, .routed])
+            #expect(timeline.map(\.detail) == [nil, nil, "replace_sm", "replace_sm"])
+        }
+    }
+
+    @Test("writes about an unknown message are skipped without failing the batch")
+    func unknownMessage() async throws {
+        try await withStore { store in
+            let ghost = MessageID(rawValue: 404)
+            try await store.apply([
+                .transition(MessageTransition(messageID: ghost, state: .routed, connector: "smsc-a")),
+                .replace(ghost, shortMessage: [1], expiresAt: nil, scheduledAt: nil, registeredDelivery: nil),
+                .accept(makeMessage(12)),
+            ])
+            #expect(try await store.events(of: ghost).isEmpty)
+            #expect(try await store.message(MessageID(rawValue: 12)) != nil)
+        }
+    }
+
+    @Test("a receipt finds its message whether the upstream writes the id in hex or decimal, padded or not")
+    func upstreamLookup() async throws {
+        try await withStore { store in
+            let submissions: [(Int64, String, String)] = [
+                (1, "smsc-a", "1F4A"),                // hex in submit_sm_resp, stored as 8010
+                (2, "smsc-a", "000123"),              // padded decimal, stored as 123
+                (3, "smsc-a", "ABCDEF0123456789AB"),  // too long for 64 bits: kept as text, lower-cased
+                (4, "smsc-b", "1F4A"),                // same upstream id on another connector
+            ]
+            for (id, connector, upstreamID) in submissions {
+                try await store.apply(accept(makeMessage(id)) + [
+                    .transition(MessageTransition(messageID: MessageID(rawValue: id), state: .submitted, connector: connector, upstreamID: upstreamID)),
+                ])
+            }
+            func lookup(_ connector: String, _ receiptID: String) async throws -> Int64? {
+                try await store.message(connector: connector, upstreamIDs: UpstreamMessageID.candidates(receiptID))?.id.rawValue
+            }
+            #expect(try await lookup("smsc-a", "8010") == 1)
+            #expect(try await lookup("smsc-a", "1f4a") == 1)
+            #expect(try await lookup("smsc-a", "00001F4A") == 1)
+            #expect(try await lookup("smsc-a", "123") == 2)
+            #expect(try await lookup("smsc-a", "0000000123") == 2)
+            #expect(try await lookup("smsc-a", "7B") == 2)
+            #expect(try await lookup("smsc-a", "abcdef0123456789ab") == 3)
+            #expect(try await lookup("smsc-b", "8010") == 4)
+            #expect(try await lookup("smsc-c", "8010") == nil)
+            #expect(try await lookup("smsc-a", "999") == nil)
+            #expect(try await store.message(connector: "smsc-a", upstreamIDs: []) == nil)
+        }
+    }
+
+    @Test("recovery queries return unfinished messages oldest first, within the limit")
+    func awaitingQueries() async throws {
+        try await withStore { store in
+            let states: [(Int64, MessageLifecycle, String?)] = [
+                (1, .accepted, nil), (2, .routed, "smsc-a"), (3, .retrying, "smsc-a"), (4, .submitted, "smsc-a"),
+                (5, .delivered, "smsc-a"), (6, .submitted, "smsc-b"), (7, .acceptedUpstream, "smsc-a"),
+                (8, .unknown, "smsc-a"), (9, .rejected, nil), (10, .accepted, nil),
+            ]
+            var writes: [StoreWrite] = []
+            for (id, state, connector) in states.reversed() {
+                writes.append(.accept(makeMessage(id)))
+                if state != .accepted {
+                    writes.append(.transition(MessageTransition(messageID: MessageID(rawValue: id), state: state, connector: connector)))
+                }
+            }
+            try await store.apply(writes)
+
+            #expect(try await store.messagesAwaitingDispatch(limit: 100).map(\.id.rawValue) == [1, 2, 3, 10])
+            #expect(try await store.messagesAwaitingDispatch(limit: 2).map(\.id.rawValue) == [1, 2])
+            #expect(try await store.messagesAwaitingDispatch(limit: 0).isEmpty)
+            #expect(try await store.messagesAwaitingReceipt(connector: "smsc-a", limit: 100).map(\.id.rawValue) == [4, 7, 8])
+            #expect(try await store.messagesAwaitingReceipt(connector: "smsc-a", limit: 1).map(\.id.rawValue) == [4])
+            #expect(try await store.messagesAwaitingReceipt(connector: "smsc-b", limit: 100).map(\.id.rawValue) == [6])
+        }
+    }
+
+    @Test("recovery and correlation queries use their indexes, not a table scan")
+    func queryPlans() async throws {
+        try await withStore { store in
+            let dispatch = try await store.queryPlan("""
+                SELECT id FROM messages WHERE \(SQLiteMessageStore.openStatePredicate)
+                AND state IN ('accepted', 'routed', 'retrying') ORDER BY id LIMIT 10
+                """)
+            #expect(dispatch.contains { $0.contains("messages_open") }, "\(dispatch)")
+            let receipt = try await store.queryPlan("""
+                SELECT id FROM messages WHERE \(SQLiteMessageStore.openStatePredicate)
+                AND state IN ('submitted', 'acceptedUpstream', 'unknown') AND connector = ? ORDER BY id LIMIT 10
+                """, arguments: ["smsc-a"])
+            #expect(receipt.contains { $0.contains("messages_open") }, "\(receipt)")
+            let correlation = try await store.queryPlan(
+                "SELECT id FROM messages WHERE connector = ? AND upstream_key = ? ORDER BY id DESC LIMIT 1",
+                arguments: ["smsc-a", "123"])
+            #expect(correlation.contains { $0.contains("messages_by_upstream_key") }, "\(correlation)")
+        }
+    }
+
+    @Test("the open-state index predicate names exactly the states that are not final")
+    func openPredicateMatchesLifecycle() {
+        for state in MessageLifecycle.allCases {
+            #expect(SQLiteMessageStore.openStatePredicate.contains("'\(state.rawValue)'") == !state.isFinal, "\(state)")
+        }
+    }
+
+    @Test("pending receipts are listed per account in id order, replaced by id and removed")
+    func pendingReceipts() async throws {
+        try await withStore { store in
+            func receipt(_ id: Int64, account: Int64, state: MessageLifecycle = .delivered, error: Int = 0) -> PendingReceipt {
+                PendingReceipt(messageID: MessageID(rawValue: id), accountID: account, state: state, errorCode: error,
+                               doneAt: time(Double(id)), expiresAt: time(3600))
+            }
+            try await store.apply([
+                .queueReceipt(receipt(30, account: 1)), .queueReceipt(receipt(10, account: 1)),
+                .queueReceipt(receipt(20, account: 1, state: .undeliverable, error: 11)), .queueReceipt(receipt(40, account: 2)),
+            ])
+            #expect(try await store.pendingReceiptCount(accountID: 1) == 3)
+            #expect(try await store.pendingReceiptCount(accountID: 2) == 1)
+            #expect(try await store.pendingReceiptCount(accountID: 3) == 0)
+            #expect(try await store.pendingReceipts(accountID: 1, limit: 10)
+                == [receipt(10, account: 1), receipt(20, account: 1, state: .undeliverable, error: 11), receipt(30, account: 1)])
+            #expect(try await store.pendingReceipts(accountID: 1, limit: 1) == [receipt(10, account: 1)])
+
+            try await store.apply([.queueReceipt(receipt(10, account: 1, state: .expired, error: 1))])
+            #expect(try await store.pendingReceiptCount(accountID: 1) == 3)
+            #expect(try await store.pendingReceipts(accountID: 1, limit: 1) == [receipt(10, account: 1, state: .expired, error: 1)])
+
+            try await store.apply([.removeReceipt(MessageID(rawValue: 10)), .removeReceipt(MessageID(rawValue: 20)),
+                                   .removeReceipt(MessageID(rawValue: 999))])
+            #expect(try await store.pendingReceipts(accountID: 1, limit: 10) == [receipt(30, account: 1)])
+        }
+    }
+
+    @Test("accounts: insert, read, update, duplicates, remove")
+    func accounts() async throws {
+        try await withStore { store in
+            let networks = try [#require(IPNetwork("10.0.0.0/8")), #require(IPNetwork("2001:db8::/32")), #require(IPNetwork("192.0.2.7"))]
+            let acme = Account(
+                systemID: "acme", passwordHash: PasswordHash(encoded: "pbkdf2-sha256$1$00$00"), enabled: false, maxBinds: 2,
+                throughput: 100, allowedNetworks: networks, receipts: ReceiptPreferences(keepSeconds: 60, enabled: false),
+                resellerID: 7, policy: "plugins/acme.lua")
+            let inserted = try await store.insertAccount(acme)
+            let id = try #require(inserted.id)
+            var expected = acme
+            expected.id = id
+            #expect(inserted == expected)
+            #expect(try await store.account(systemID: "acme") == expected)
+            #expect(try await store.account(id: id) == expected)
+            #expect(try await store.account(systemID: "ACME") == nil)
+
+            let plain = try await store.insertAccount(Account(systemID: "plain", passwordHash: PasswordHash(encoded: "x")))
+            #expect(plain.id != nil && plain.id != id)
+            #expect(try await store.account(systemID: "plain") == plain)
+            #expect(try await store.accounts() == [expected, plain])
+
+            await #expect(throws: StoreError.duplicateAccount("acme")) {
+                _ = try await store.insertAccount(Account(systemID: "acme", passwordHash: PasswordHash(encoded: "y")))
+            }
+
+            var changed = expected
+            changed.enabled = true
+            changed.throughput = nil
+            changed.allowedNetworks = []
+            changed.resellerID = nil
+            changed.policy = nil
+            try await store.updateAccount(changed)
+            #expect(try await store.account(id: id) == changed)
+
+            var renamedOntoOther = plain
+            renamedOntoOther.systemID = "acme"
+            await #expect(throws: StoreError.duplicateAccount("acme")) { try await store.updateAccount(renamedOntoOther) }
+
+            var missing = plain
+            missing.id = 9_999
+            await #expect(throws: StoreError.accountNotFound("plain")) { try await store.updateAccount(missing) }
+            missing.id = nil
+            await #expect(throws: StoreError.accountNotFound("plain")) { try await store.updateAccount(missing) }
+
+            #expect(try await store.removeAccount(systemID: "acme"))
+            #expect(try await !store.removeAccount(systemID: "acme"))
+            #expect(try await store.accounts() == [plain])
+        }
+    }
+
+    @Test("10,000 accepts in one batch")
+    func largeBatch() async throws {
+        try await withStore { store in
+            let messages = (1...10_000).map { makeMessage(Int64($0) << 22, destination: "4477009\($0)") }
+            try await store.apply(messages.map(StoreWrite.accept))
+            let pending = try await store.messagesAwaitingDispatch(limit: 20_000)
+            #expect(pending.count == 10_000)
+            #expect(pending.first == messages.first)
+            #expect(pending.last == messages.last)
+            #expect(try await store.events(of: messages[5_000].id).count == 1)
+        }
+    }
+
+    @Test("a batch with a failing write leaves nothing of itself behind")
+    func atomicBatch() async throws {
+        try await withStore { store in
+            let first = makeMessage(1)
+            try await store.apply([.accept(first)])
+            let second = makeMessage(2)
+            await #expect(throws: (any Error).self) {
+                try await store.apply([
+                    .accept(second),
+                    .transition(MessageTransition(messageID: first.id, state: .routed, connector: "smsc-a")),
+                    .queueReceipt(PendingReceipt(messageID: first.id, accountID: 1, state: .delivered, errorCode: 0,
+                                                 doneAt: time(0), expiresAt: time(1))),
+                    .accept(first),  // duplicate primary key
+                ])
+            }
+            #expect(try await store.message(second.id) == nil)
+            #expect(try await store.events(of: second.id).isEmpty)
+            #expect(try await store.message(first.id) == first)
+            #expect(try await store.events(of: first.id).count == 1)
+            #expect(try await store.pendingReceiptCount(accountID: 1) == 0)
+
+            // The store is still usable after the rollback.
+            try await store.apply([.accept(second)])
+            #expect(try await store.message(second.id) == second)
+        }
+    }
+
+    @Test("closing and reopening the file keeps messages, timelines, receipts and accounts")
+    func reopen() async throws {
+        try await withTemporaryDatabase { path in
+            let message = makeMessage(77)
+            let receipt = PendingReceipt(messageID: message.id, accountID: 1, state: .delivered, errorCode: 0,
+                                         doneAt: time(5), expiresAt: time(500))
+            let first = try SQLiteMessageStore(path: path)
+            try await first.migrate()
+            let account = try await first.insertAccount(Account(systemID: "acme", passwordHash: PasswordHash(encoded: "h")))
+            try await first.apply([
+                .accept(message),
+                .transition(MessageTransition(messageID: message.id, at: time(1), state: .submitted, connector: "smsc-a", upstreamID: "abc")),
+                .queueReceipt(receipt),
+            ])
+            try await first.close()
+
+            let second = try SQLiteMessageStore(path: path)
+            try await second.migrate()  // already current: must be a no-op
+            let stored = try #require(try await second.message(message.id))
+            #expect(stored.state == .submitted)
+            #expect(try await second.events(of: message.id).count == 2)
+            #expect(try await second.pendingReceipts(accountID: 1, limit: 10) == [receipt])
+            #expect(try await second.account(systemID: "acme") == account)
+            #expect(try await second.message(connector: "smsc-a", upstreamIDs: UpstreamMessageID.candidates("ABC"))?.id == message.id)
+            try await second.close()
+        }
+    }
+
+    @Test("a second store on the same file sees committed batches while the first is still open")
+    func walVisibility() async throws {
+        try await withTemporaryDatabase { path in
+            let writer = try SQLiteMessageStore(path: path)
+            try await writer.migrate()
+            try await writer.apply(accept(makeMessage(1), makeMessage(2)))
+
+            let reader = try SQLiteMessageStore(path: path, durability: .normal)
+            #expect(try await reader.messagesAwaitingDispatch(limit: 10).map(\.id.rawValue) == [1, 2])
+
+            // And the other way round, while both stay open.
+            try await reader.apply(accept(makeMessage(3)))
+            #expect(try await writer.message(MessageID(rawValue: 3)) != nil)
+            try await reader.close()
+            try await writer.close()
+        }
+    }
+
+    @Test("durability selects the writer's synchronous mode", arguments: [
+        (StoreSettings.Durability.full, 2), (.normal, 1),
+    ])
+    func durability(_ durability: StoreSettings.Durability, _ expected: Int) async throws {
+        let setting = try await withStore(durability: durability) { store in
+            try await store.synchronousSetting()
+        }
+        #expect(setting == expected)
+    }
+
+    @Test("opening from settings creates the missing parent directories")
+    func settingsCreateDirectory() async throws {
+        try await withTemporaryDatabase { path in
+            let nested = URL(fileURLWithPath: path).deletingLastPathComponent()
+                .appendingPathComponent("var/deeper/tern.sqlite").path
+            let store = try SQLiteMessageStore(settings: StoreSettings(path: nested, durability: .normal))
+            try await store.migrate()
+            #expect(FileManager.default.fileExists(atPath: nested))
+            #expect(try await store.synchronousSetting() == 1)
+            try await store.close()
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Gateway
+@testable import Store
+
+/// A fresh database file in its own temporary directory, removed after `body`.
+func withTemporaryDatabase<T>(_ body: (String) async throws -> T) async throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-store-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try await body(directory.appendingPathComponent("tern.sqlite").path)
+}
+
+/// A migrated store on a fresh file, closed after `body`.
+func withStore<T>(durability: StoreSettings.Durability = .full, _ body: (SQLiteMessageStore) async throws -> T) async throws -> T {
+    try await withTemporaryDatabase { path in
+        let store = try SQLiteMessageStore(path: path, durability: durability)
+        try await store.migrate()
+        do {
+            let result = try await body(store)
+            try await store.close()
+            return result
+        } catch {
+            try? await store.close()
+            throw error
+        }
+    }
+}
+
+/// Whole binary fractions, so the REAL column gives back exactly the same Date.
+let baseTime = Date(timeIntervalSince1970: 1_780_000_000.125)
+
+func time(_ offset: Double) -> Date { baseTime.addingTimeInterval(offset) }
+
+func makeMessage(_ id: Int64, accountID: Int64 = 1, state: MessageLifecycle = .accepted, connector: String? = nil,
+                 destination: String = "447700900123") -> Message {
+    Message(
+        id: MessageID(rawValue: id), accountID: accountID, systemID: "client\(accountID)",
+        source: WireAddress(ton: 5, npi: 0, value: "Tern"), destination: WireAddress(ton: 1, npi: 1, value: destination),
+        registeredDelivery: 1, shortMessage: Array("hello \(id)".utf8), receivedAt: time(Double(id % 1000)),
+        state: state, connector: connector)
+}
+
+func accept(_ messages: Message...) -> [StoreWrite] { messages.map(StoreWrite.accept) }
