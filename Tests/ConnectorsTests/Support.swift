@@ -1,0 +1,42 @@
+import Foundation
+import Gateway
+import Logging
+import NIOPosix
+
+/// Records what a connector reports.
+final class RecordingDelegate: ConnectorDelegate {
+    let receipts = LockedValue<[UpstreamReceipt]>([])
+    let mobileOriginated = LockedValue<[MobileOriginatedMessage]>([])
+
+    func connector(_ name: String, received receipt: UpstreamReceipt) {
+        receipts.withLock { $0.append(receipt) }
+    }
+
+    func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage) {
+        mobileOriginated.withLock { $0.append(message) }
+    }
+}
+
+/// Polls `condition` every 10 ms until it holds or `seconds` pass; returns whether it held.
+func eventually(within seconds: Double = 10, _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
+    while ContinuousClock.now < deadline {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return condition()
+}
+
+func testLogger() -> Logger {
+    var logger = Logger(label: "tern.tests.connectors")
+    logger.logLevel = .error
+    return logger
+}
+
+func testMessage(_ number: Int, registeredDelivery: UInt8 = 1, text: String? = nil) -> Message {
+    Message(id: MessageID(rawValue: Int64(1_000_000 + number)), accountID: 1, systemID: "acme",
+            source: WireAddress(ton: 5, npi: 0, value: "Tern"),
+            destination: WireAddress(ton: 1, npi: 1, value: "44770090\(String(format: "%04d", number % 10_000))"),
+            registeredDelivery: registeredDelivery,
+            shortMessage: Array((text ?? "hello \(number)").utf8), receivedAt: Date())
+}
