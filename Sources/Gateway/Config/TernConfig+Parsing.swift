@@ -364,7 +364,15 @@ struct TernConfigReader {
             settings.bindMode = mode
         }
         if let value = reader.table["version"] {
-            switch value.string ?? value.float.map({ String($0) }) {
+            // Spelled out rather than `string ?? float.map(String.init)`: the release compiler
+            // (6.3) crashes in its ownership verifier on that form.
+            var text: String?
+            if let string = value.string {
+                text = string
+            } else if let number = value.float {
+                text = String(number)
+            }
+            switch text {
             case "3.4": settings.interfaceVersion = 0x34
             case "5.0": settings.interfaceVersion = 0x50
             default: reader.report("version", "must be \"3.4\" or \"5.0\"")

@@ -180,11 +180,12 @@ public final class TernGateway: Sendable {
     /// `completion` runs when the messages are durable (or failed to be): only then may the
     /// client get its response.
     public func accept(_ items: [DispatchItem], completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
-        var writes: [StoreWrite] = []
-        writes.reserveCapacity(items.count * 2)
-        for item in items {
-            writes.append(.accept(item.message))
-            writes.append(.transition(MessageTransition(messageID: item.message.id, at: item.message.receivedAt, state: .routed, connector: item.connector)))
+        // Routed before it is stored: one write records both (the store keeps the routed time).
+        let writes = items.map { item -> StoreWrite in
+            var message = item.message
+            message.state = .routed
+            message.connector = item.connector
+            return .accept(message)
         }
         committer.enqueue(writes) { result in
             switch result {

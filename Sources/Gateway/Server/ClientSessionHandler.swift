@@ -206,6 +206,13 @@ final class ClientSessionHandler: ChannelInboundHandler {
             return
         }
         unanswered += 1
+        if settings.logMessageText {
+            // Only when the operator asked for it (`log_message_text`): message text is personal data.
+            for item in items {
+                let text = (try? TextDecoder().decode(item.message.shortMessage, dataCoding: DataCoding(rawValue: item.message.dataCoding))) ?? "<binary>"
+                logger.info("accepted", metadata: ["id": "\(item.message.id)", "to": "\(item.message.destination.value)", "text": "\(text)"])
+            }
+        }
         let loop = context.eventLoop
         let firstID = items[0].message.id
         let handler = NIOLoopBound(self, eventLoop: loop)
@@ -296,14 +303,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
             return
         }
         let store = gateway.store
-        let loop = context.eventLoop
-        let handler = NIOLoopBound(self, eventLoop: loop)
-        let contextBox = NIOLoopBound(context, eventLoop: loop)
-        let promise = loop.makePromise(of: Message?.self)
+        let promise = context.eventLoop.makePromise(of: Message?.self)
         promise.completeWithTask { try await store.message(id) }
-        promise.futureResult.whenComplete { result in
-            let handler = handler.value
-            let context = contextBox.value
+        promise.futureResult.assumeIsolated().whenComplete { result in
+            let handler = self
             switch result {
             case .success(let message?) where message.accountID == session.accountID:
                 body(handler, context, message)

@@ -53,7 +53,8 @@ public protocol MessageStore: Sendable {
 
 /// One durable change, applied inside a group-commit batch.
 public enum StoreWrite: Sendable, Hashable {
-    /// A new message, with its first event (`accepted`).
+    /// A new message, accepted at its `receivedAt`; when its state is `routed` (with a
+    /// connector) it was routed at that same time, and the timeline shows both steps.
     case accept(Message)
     /// A change of state, appended to the timeline and reflected on the message row (state,
     /// connector, upstream id and its canonical key, error code, attempts + 1 on `retrying`).

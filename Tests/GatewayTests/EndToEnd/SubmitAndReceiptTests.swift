@@ -116,7 +116,7 @@ struct SubmitAndReceiptTests {
         }
         #expect(Set(ids).count == 3)
         for (index, idText) in ids.enumerated() {
-            let message = try #require(try await harness.store.message(try #require(MessageID(idText))))
+            let message = try await harness.stored(idText)
             #expect(message.concatenation == Concatenation(reference: 0x2A, total: 3, sequence: index + 1))
             #expect(message.shortMessage.count == 156)
         }
@@ -195,13 +195,13 @@ struct SubmitAndReceiptTests {
         let replaced = try await client.request(.replaceSM(ReplaceSM(messageID: second, source: Address(ton: .alphanumeric, value: "Tern"),
                                                                      shortMessage: ByteBuffer(string: "second, replaced"))))
         #expect(replaced.commandStatus == .ok)
-        let stored = try #require(try await harness.store.message(try #require(MessageID(second))))
+        let stored = try await harness.stored(second)
         #expect(stored.shortMessage == Array("second, replaced".utf8))
 
         let cancelled = try await client.request(.cancelSM(CancelSM(messageID: first, source: Address(ton: .alphanumeric, value: "Tern"),
                                                                     destination: Address(ton: .international, npi: .isdn, value: "447700900123"))))
         #expect(cancelled.commandStatus == .ok)
-        #expect(try await harness.store.message(try #require(MessageID(first)))?.state == .cancelled)
+        #expect(try await harness.stored(first).state == .cancelled)
         let again = try await client.request(.cancelSM(CancelSM(messageID: first, source: Address(ton: .alphanumeric, value: "Tern"),
                                                                 destination: Address(ton: .international, npi: .isdn, value: "447700900123"))))
         #expect(again.commandStatus == .cancelFailed)

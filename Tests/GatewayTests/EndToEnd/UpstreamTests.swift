@@ -34,11 +34,13 @@ struct UpstreamTests {
         }
         defer { Task { await harness.stop(); await sink.stop() } }
         let client = try await harness.boundClient(window: 50)
-        let futures = (0..<200).map { index in client.send(submitSM(text: "upstream \(index)")) }
         var ids = Set<String>()
-        for future in futures {
-            let response = try await future.get()
-            if case .submitSMResp(let resp) = response.body, let id = resp.messageID, response.commandStatus == .ok { ids.insert(id) }
+        for batch in 0..<4 {
+            let futures = (0..<50).map { index in client.send(submitSM(text: "upstream \(batch * 50 + index)")) }
+            for future in futures {
+                let response = try await future.get()
+                if case .submitSMResp(let resp) = response.body, let id = resp.messageID, response.commandStatus == .ok { ids.insert(id) }
+            }
         }
         #expect(ids.count == 200)
         let receipts = await client.deliveries(count: 200, timeout: .seconds(20))
@@ -46,7 +48,7 @@ struct UpstreamTests {
         #expect(sink.counters.submitsReceived >= 200)
         #expect(harness.gateway.counts.receiptsUnmatched == 0)
         // The upstream's id is kept as the upstream wrote it, for the operator to look up.
-        let one = try #require(try await harness.store.message(try #require(MessageID(try #require(ids.first)))))
+        let one = try await harness.stored(ids.first)
         #expect(one.upstreamID?.count == 16)
         #expect(one.state == .delivered)
         await client.unbind()

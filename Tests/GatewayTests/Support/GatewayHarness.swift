@@ -87,3 +87,16 @@ func submitSM(to destination: String = "447700900123", from source: String = "Te
                        destination: Address(ton: .international, npi: .isdn, value: destination),
                        registeredDelivery: registeredDelivery, shortMessage: ByteBuffer(string: text)))
 }
+
+struct MissingMessage: Error, CustomStringConvertible {
+    let id: String?
+    var description: String { "no stored message for id \(id ?? "nil")" }
+}
+
+extension GatewayHarness {
+    /// The stored message behind an id from a submit response.
+    func stored(_ id: String?) async throws -> Message {
+        guard let id, let messageID = MessageID(id), let message = try await store.message(messageID) else { throw MissingMessage(id: id) }
+        return message
+    }
+}

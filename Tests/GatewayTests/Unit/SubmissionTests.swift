@@ -1,0 +1,122 @@
+import Foundation
+import Gateway
+import NIOCore
+import SMPP
+import Testing
+
+@Suite("Submission → Message")
+struct SubmissionTests {
+    let account = Account(id: 7, systemID: "shop", passwordHash: PasswordHash(encoded: ""))
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func submission(_ change: (inout SubmitSM) -> Void = { _ in }, tlvs: TLVList = TLVList()) -> Submission {
+        var submit = SubmitSM(source: Address(ton: .alphanumeric, value: "Shop"),
+                              destination: Address(ton: .international, npi: .isdn, value: "+447700900123"),
+                              registeredDelivery: .receipt, shortMessage: ByteBuffer(string: "hi"))
+        change(&submit)
+        return Submission(submit, tlvs: tlvs)
+    }
+
+    func status(_ submission: Submission) -> CommandStatus? {
+        do {
+            _ = try submission.message(id: MessageID(rawValue: 1), account: account, now: now, defaultValiditySeconds: 3600)
+            return nil
+        } catch {
+            return error.status
+        }
+    }
+
+    @Test("a plain submit becomes a message with the default validity")
+    func plain() throws {
+        let message = try submission().message(id: MessageID(rawValue: 9), account: account, now: now, defaultValiditySeconds: 3600)
+        #expect(message.accountID == 7)
+        #expect(message.systemID == "shop")
+        #expect(message.destination.value == "+447700900123")
+        #expect(message.expiresAt == now.addingTimeInterval(3600))
+        #expect(message.scheduledAt == nil)
+        #expect(message.state == .accepted)
+        #expect(message.shortMessage == Array("hi".utf8))
+    }
+
+    @Test("relative and absolute validity and schedule resolve to dates")
+    func times() throws {
+        let relative = try submission { $0.validityPeriod = "000001000000000R"; $0.scheduleDeliveryTime = "000000001000000R" }
+            .message(id: MessageID(rawValue: 1), account: account, now: now, defaultValiditySeconds: 60)
+        #expect(relative.expiresAt == now.addingTimeInterval(86_400))
+        #expect(relative.scheduledAt == now.addingTimeInterval(600))
+        // 2027-01-15 10:30:00 at UTC+1 (4 quarter hours) is 09:30 UTC.
+        let absolute = try submission { $0.validityPeriod = "270115103000004+" }
+            .message(id: MessageID(rawValue: 1), account: account, now: now, defaultValiditySeconds: 60)
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        #expect(absolute.expiresAt == calendar.date(from: DateComponents(year: 2027, month: 1, day: 15, hour: 9, minute: 30)))
+    }
+
+    @Test("each broken field gets its own status")
+    func rejections() throws {
+        #expect(status(submission { $0.destination.value = "" }) == .invalidDestinationAddress)
+        #expect(status(submission { $0.destination.value = "44 77" }) == .invalidDestinationAddress)
+        #expect(status(submission { $0.source.value = "TwelveLetter" }) == .invalidSourceAddress)
+        #expect(status(submission { $0.source = Address(ton: .international, value: "44abc") }) == .invalidSourceAddress)
+        #expect(status(submission { $0.esmClass = .deliveryReceipt }) == .invalidESMClass)
+        #expect(status(submission { $0.shortMessage = ByteBuffer() }) == .invalidMessageLength)
+        var payload = TLVList()
+        try payload.append(.messagePayload, ByteBuffer(string: "x"))
+        #expect(status(submission(tlvs: payload)) == .invalidMessageLength)
+        #expect(status(submission { $0.validityPeriod = "200101000000000+" }) == .invalidExpiry)
+        #expect(status(submission { $0.scheduleDeliveryTime = "000003000000000R"; $0.validityPeriod = "000001000000000R" }) == .invalidScheduleDeliveryTime)
+        #expect(status(submission { $0.esmClass = .udhi; $0.shortMessage = ByteBuffer(bytes: [0x09, 0x00]) }) == .invalidESMClass)
+        #expect(status(submission { $0.esmClass = .udhi; $0.shortMessage = ByteBuffer(bytes: [0x05, 0x00, 0x03, 0x01, 0x02, 0x03, 0x41]) }) == .invalidESMClass)
+    }
+
+    @Test("concatenation comes from the UDH or from SAR TLVs")
+    func concatenation() throws {
+        let udh = try submission { $0.esmClass = .udhi; $0.shortMessage = ByteBuffer(bytes: [0x06, 0x08, 0x04, 0x01, 0x00, 0x02, 0x01, 0x41]) }
+            .message(id: MessageID(rawValue: 1), account: account, now: now, defaultValiditySeconds: 60)
+        #expect(udh.concatenation == Concatenation(reference: 256, total: 2, sequence: 1))
+        var sar = TLVList()
+        try sar.appendInteger(.sarMsgRefNum, 77, width: 2)
+        try sar.appendInteger(.sarTotalSegments, 3, width: 1)
+        try sar.appendInteger(.sarSegmentSeqnum, 2, width: 1)
+        let withSAR = try submission(tlvs: sar).message(id: MessageID(rawValue: 1), account: account, now: now, defaultValiditySeconds: 60)
+        #expect(withSAR.concatenation == Concatenation(reference: 77, total: 3, sequence: 2))
+        // The SAR TLVs travel on to the upstream.
+        #expect(try TLVList(encoded: withSAR.tlvs).sar?.total == 3)
+    }
+
+    @Test("a stored message becomes the same submit_sm toward the upstream, asking for a receipt")
+    func upstreamSubmit() throws {
+        var tlvs = TLVList()
+        try tlvs.appendInteger(.userMessageReference, 5, width: 2)
+        let message = try submission({ $0.registeredDelivery = .none }, tlvs: tlvs)
+            .message(id: MessageID(rawValue: 1), account: account, now: now, defaultValiditySeconds: 60)
+        let (body, forwarded) = message.submitSM()
+        #expect(body.destination.value == "+447700900123")
+        #expect(body.source.ton == .alphanumeric)
+        #expect(body.registeredDelivery == .receipt)
+        #expect(forwarded.integer(.userMessageReference) == 5)
+    }
+}
+
+@Suite("ReceiptBuilder")
+struct ReceiptBuilderTests {
+    @Test("the receipt to a client has our id, the classic text and goes from the handset to the sender")
+    func receipt() throws {
+        let submitted = Date(timeIntervalSince1970: 1_800_000_000)
+        let (body, tlvs) = try ReceiptBuilder.deliverSM(
+            messageID: MessageID(rawValue: 4242), state: .undeliverable, errorCode: 1,
+            source: WireAddress(ton: 5, value: "Shop"), destination: WireAddress(ton: 1, npi: 1, value: "447700900123"),
+            dataCoding: 8, esmClass: 0, shortMessage: [0x00, 0x48, 0x00, 0xE9, 0x00, 0x6C, 0x00, 0x6C, 0x00, 0x6F],
+            submittedAt: submitted, doneAt: submitted.addingTimeInterval(90))
+        guard case .deliverSM(let deliver) = body else {
+            Issue.record("deliver_sm expected")
+            return
+        }
+        let text = String(decoding: deliver.shortMessage.readableBytesView, as: UTF8.self)
+        #expect(text == "id:4242 sub:001 dlvrd:000 submit date:2701150800 done date:2701150801 stat:UNDELIV err:001 text:H?llo")
+        #expect(tlvs.receiptedMessageID == "4242")
+        #expect(tlvs.messageState == MessageState.undeliverable.rawValue)
+        #expect(deliver.source.value == "447700900123")
+        #expect(deliver.destination.value == "Shop")
+    }
+}
