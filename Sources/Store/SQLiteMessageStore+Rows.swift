@@ -86,16 +86,6 @@ extension SQLiteMessageStore {
             attempts: try reader.next(Int.self), errorCode: try reader.next(Int?.self))
     }
 
-    static let eventColumns = "message_id, at, state, connector, upstream_id, error_code, detail"
-
-    static func event(from row: Row) throws -> MessageEvent {
-        var reader = RowReader(row)
-        return MessageEvent(
-            messageID: MessageID(rawValue: try reader.next(Int64.self)), at: try reader.date(), state: try reader.state(),
-            connector: try reader.next(String?.self), upstreamID: try reader.next(String?.self),
-            errorCode: try reader.next(Int?.self), detail: try reader.next(String?.self))
-    }
-
     static let pendingReceiptColumns = "message_id, account_id, state, error_code, done_at, expires_at"
 
     static func pendingReceipt(from row: Row) throws -> PendingReceipt {

@@ -77,7 +77,7 @@ public final class SQLiteMessageStore: MessageStore {
             // for the busy timeout.
             var skipped: [MessageID] = []
             try db.inTransaction(.immediate) {
-                var batch = WriteBatch(db)
+                var batch = try WriteBatch(db)
                 for write in writes {
                     if let missing = try batch.apply(write) { skipped.append(missing) }
                 }
@@ -122,10 +122,13 @@ public final class SQLiteMessageStore: MessageStore {
 
     public func events(of id: MessageID) async throws -> [MessageEvent] {
         try await pool.read { db in
-            let statement = try db.cachedStatement(sql: """
-                SELECT \(Self.eventColumns) FROM message_events WHERE message_id = ? ORDER BY id
+            let rowStatement = try db.cachedStatement(sql: "SELECT \(Timeline.rowColumns) FROM messages WHERE id = ?")
+            guard let row = try Row.fetchOne(rowStatement, arguments: [id.rawValue]) else { return [] }
+            let eventStatement = try db.cachedStatement(sql: """
+                SELECT \(Timeline.eventColumns) FROM message_events WHERE message_id = ? ORDER BY id
                 """)
-            return try Row.fetchAll(statement, arguments: [id.rawValue]).map(Self.event(from:))
+            let eventRows = try Row.fetchAll(eventStatement, arguments: [id.rawValue])
+            return try Timeline.events(of: id, row: row, eventRows: eventRows)
         }
     }
 
@@ -151,6 +154,14 @@ public final class SQLiteMessageStore: MessageStore {
                 ORDER BY id LIMIT ?
                 """)
             return try Row.fetchAll(statement, arguments: [connector, limit]).map(Self.message(from:))
+        }
+    }
+
+    /// How many `message_events` rows a message has, for tests that check which steps were
+    /// kept as row columns.
+    func eventRowCount(of id: MessageID) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message_events WHERE message_id = ?", arguments: [id.rawValue]) ?? 0
         }
     }
 

@@ -3,23 +3,35 @@ import Gateway
 import GRDB
 
 /// Applies the writes of one group commit inside the transaction `SQLiteMessageStore.apply`
-/// opened. The hot path: arguments are bound positionally to prepared statements, with no
-/// record types and no column-name lookups.
+/// opened. The hot path: values are bound straight to cached statements through the C API
+/// (`BoundStatement`), and a message's normal life (accepted, routed, submitted, one final
+/// state) is kept as time columns on its row, so each step is one statement.
+///
+/// A transition goes to a time column only when the column can give it back exactly
+/// (`fastPath`) and the row has no later column set yet (the UPDATE's WHERE); otherwise it is
+/// a `message_events` row stamped with the phase it happened in, which is what lets
+/// `events(of:)` rebuild the timeline in write order.
 struct WriteBatch {
     private let db: Database
+    private let connection: SQLiteConnection
     /// Fetched once per batch: `cachedStatement(sql:)` hashes the whole SQL text on every call.
-    private var insertMessage: Statement?
-    private var insertEvent: Statement?
-    private var updateState: Statement?
-    private var replaceMessage: Statement?
-    private var insertReplaceEvent: Statement?
-    private var upsertReceipt: Statement?
-    private var deleteReceipt: Statement?
+    private var insertMessage: BoundStatement?
+    private var insertEvent: BoundStatement?
+    private var updateState: BoundStatement?
+    private var markRouted: BoundStatement?
+    private var markSubmitted: BoundStatement?
+    private var markDone: BoundStatement?
+    private var replaceMessage: BoundStatement?
+    private var insertReplaceEvent: BoundStatement?
+    private var upsertReceipt: BoundStatement?
+    private var deleteReceipt: BoundStatement?
     /// `apply` time for writes that carry none (replace_sm).
     private let now: Double
 
-    init(_ db: Database) {
+    init(_ db: Database) throws {
+        guard let connection = db.sqliteConnection else { throw StoreError.unavailable("the database connection is closed") }
         self.db = db
+        self.connection = connection
         now = Date().timeIntervalSince1970
     }
 
@@ -37,15 +49,19 @@ struct WriteBatch {
         case .queueReceipt(let receipt):
             let statement = try cached(\.upsertReceipt, """
                 INSERT OR REPLACE INTO pending_receipts (message_id, account_id, state, error_code, done_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                 """)
-            try statement.execute(arguments: [
-                receipt.messageID.rawValue, receipt.accountID, receipt.state.rawValue, receipt.errorCode,
-                receipt.doneAt.timeIntervalSince1970, receipt.expiresAt.timeIntervalSince1970,
-            ])
+            try statement.bind(1, receipt.messageID.rawValue)
+            try statement.bind(2, receipt.accountID)
+            try statement.bind(3, receipt.state.rawValue)
+            try statement.bind(4, receipt.errorCode)
+            try statement.bind(5, receipt.doneAt.timeIntervalSince1970)
+            try statement.bind(6, receipt.expiresAt.timeIntervalSince1970)
+            try statement.run()
         case .removeReceipt(let id):
-            let statement = try cached(\.deleteReceipt, "DELETE FROM pending_receipts WHERE message_id = ?")
-            try statement.execute(arguments: [id.rawValue])
+            let statement = try cached(\.deleteReceipt, "DELETE FROM pending_receipts WHERE message_id = ?1")
+            try statement.bind(1, id.rawValue)
+            try statement.run()
         }
         return nil
     }
@@ -56,43 +72,154 @@ struct WriteBatch {
                 source_ton, source_npi, source_value, destination_ton, destination_npi, destination_value,
                 esm_class, protocol_id, priority, registered_delivery, data_coding, short_message, tlvs,
                 concat_reference, concat_total, concat_sequence, received_at, scheduled_at, expires_at,
-                state, connector, upstream_id, upstream_key, attempts, error_code, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                state, connector, upstream_id, upstream_key, attempts, error_code, updated_at,
+                routed_at, routed_connector)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?21, ?30, ?31)
             """)
         let receivedAt = message.receivedAt.timeIntervalSince1970
-        let values: [(any DatabaseValueConvertible)?] = [
-            message.id.rawValue, message.accountID, message.systemID, message.serviceType,
-            message.source.ton, message.source.npi, message.source.value,
-            message.destination.ton, message.destination.npi, message.destination.value,
-            message.esmClass, message.protocolID, message.priority, message.registeredDelivery, message.dataCoding,
-            Data(message.shortMessage), Data(message.tlvs),
-            message.concatenation?.reference, message.concatenation?.total, message.concatenation?.sequence,
-            receivedAt, message.scheduledAt?.timeIntervalSince1970, message.expiresAt?.timeIntervalSince1970,
-            message.state.rawValue, message.connector, message.upstreamID,
-            message.upstreamID.map(UpstreamMessageID.canonical), message.attempts, message.errorCode, receivedAt,
-        ]
-        try statement.execute(arguments: StatementArguments(values))
-        try appendEvent(MessageEvent(
-            messageID: message.id, at: message.receivedAt, state: message.state, connector: message.connector,
-            upstreamID: message.upstreamID, errorCode: message.errorCode))
+        try statement.bind(1, message.id.rawValue)
+        try statement.bind(2, message.accountID)
+        try statement.bind(3, message.systemID)
+        try statement.bind(4, message.serviceType)
+        try statement.bind(5, Int(message.source.ton))
+        try statement.bind(6, Int(message.source.npi))
+        try statement.bind(7, message.source.value)
+        try statement.bind(8, Int(message.destination.ton))
+        try statement.bind(9, Int(message.destination.npi))
+        try statement.bind(10, message.destination.value)
+        try statement.bind(11, Int(message.esmClass))
+        try statement.bind(12, Int(message.protocolID))
+        try statement.bind(13, Int(message.priority))
+        try statement.bind(14, Int(message.registeredDelivery))
+        try statement.bind(15, Int(message.dataCoding))
+        try statement.bind(16, message.shortMessage)
+        try statement.bind(17, message.tlvs)
+        try statement.bind(18, message.concatenation?.reference)
+        try statement.bind(19, message.concatenation?.total)
+        try statement.bind(20, message.concatenation?.sequence)
+        try statement.bind(21, receivedAt)
+        try statement.bind(22, message.scheduledAt?.timeIntervalSince1970)
+        try statement.bind(23, message.expiresAt?.timeIntervalSince1970)
+        try statement.bind(24, message.state.rawValue)
+        try statement.bind(25, message.connector)
+        try statement.bind(26, message.upstreamID)
+        try bindUpstreamKey(statement, 27, message.upstreamID)
+        try statement.bind(28, message.attempts)
+        try statement.bind(29, message.errorCode)
+
+        // Routed on arrival (the gateway picks the connector before the write): both steps of
+        // the timeline from this one row.
+        let routedOnArrival = message.state == .routed && message.connector != nil
+            && message.upstreamID == nil && message.errorCode == nil
+        if routedOnArrival {
+            try statement.bind(30, receivedAt)
+            try statement.bind(31, message.connector)
+        } else {
+            try statement.bindNull(30)
+            try statement.bindNull(31)
+        }
+        try statement.run()
+
+        // Anything else a new message already carries is kept as an event after `accepted`, so
+        // the timeline still shows the state it arrived in.
+        if !routedOnArrival, message.state != .accepted || message.connector != nil || message.upstreamID != nil
+            || message.errorCode != nil {
+            try appendEvent(MessageEvent(
+                messageID: message.id, at: message.receivedAt, state: message.state, connector: message.connector,
+                upstreamID: message.upstreamID, errorCode: message.errorCode))
+        }
+    }
+
+    /// Which time column can hold a transition with nothing lost; nil when only an event row can.
+    private enum FastPath { case routed, submitted, done(kind: Int) }
+
+    private static func fastPath(_ transition: MessageTransition) -> FastPath? {
+        switch transition.state {
+        case .routed:
+            guard transition.upstreamID == nil, transition.errorCode == nil, transition.detail == nil else { return nil }
+            return .routed
+        case .submitted:
+            guard transition.errorCode == nil, transition.detail == nil else { return nil }
+            return .submitted
+        default:
+            // Receipts name neither connector nor upstream id: the row already has both.
+            guard transition.connector == nil, transition.upstreamID == nil else { return nil }
+            guard let code = Timeline.doneCode(transition.state) else { return nil }
+            switch transition.detail {
+            case nil: return .done(kind: code)
+            case "receipt"?: return .done(kind: code | Timeline.receiptFlag)
+            default: return nil
+            }
+        }
     }
 
     /// Returns false when the message does not exist.
     private mutating func apply(_ transition: MessageTransition) throws -> Bool {
+        let id = transition.messageID.rawValue
+        let at = transition.at.timeIntervalSince1970
+        if let path = Self.fastPath(transition) {
+            // Each UPDATE refuses a row whose column for this or a later step is already set (a
+            // second final state, a routed after submitted): those become event rows, below,
+            // so the timeline keeps its order.
+            let changed: Int
+            switch path {
+            case .routed:
+                let statement = try cached(\.markRouted, """
+                    UPDATE messages SET state = 'routed', connector = COALESCE(?2, connector),
+                        routed_connector = ?2, routed_at = ?3, updated_at = ?3
+                    WHERE id = ?1 AND routed_at IS NULL AND submitted_at IS NULL AND done_at IS NULL
+                    """)
+                try statement.bind(1, id)
+                try statement.bind(2, transition.connector)
+                try statement.bind(3, at)
+                changed = try statement.run()
+            case .submitted:
+                let statement = try cached(\.markSubmitted, """
+                    UPDATE messages SET state = 'submitted', connector = COALESCE(?2, connector),
+                        upstream_id = COALESCE(?3, upstream_id), upstream_key = COALESCE(?4, upstream_key),
+                        submitted_connector = ?2, submitted_upstream_id = ?3, submitted_at = ?5, updated_at = ?5
+                    WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL
+                    """)
+                try statement.bind(1, id)
+                try statement.bind(2, transition.connector)
+                try statement.bind(3, transition.upstreamID)
+                try bindUpstreamKey(statement, 4, transition.upstreamID)
+                try statement.bind(5, at)
+                changed = try statement.run()
+            case .done(let kind):
+                let statement = try cached(\.markDone, """
+                    UPDATE messages SET state = ?2, error_code = COALESCE(?3, error_code),
+                        done_error_code = ?3, done_kind = ?4, done_at = ?5, updated_at = ?5
+                    WHERE id = ?1 AND done_at IS NULL
+                    """)
+                try statement.bind(1, id)
+                try statement.bind(2, transition.state.rawValue)
+                try statement.bind(3, transition.errorCode)
+                try statement.bind(4, kind)
+                try statement.bind(5, at)
+                changed = try statement.run()
+            }
+            if changed > 0 { return true }
+        }
+
         // COALESCE keeps what an earlier transition recorded when this one says nothing about it
         // (a receipt names no connector; the connector stays the one that submitted).
         let statement = try cached(\.updateState, """
-            UPDATE messages SET state = ?, connector = COALESCE(?, connector),
-                upstream_id = COALESCE(?, upstream_id), upstream_key = COALESCE(?, upstream_key),
-                error_code = COALESCE(?, error_code), attempts = attempts + ?, updated_at = ?
-            WHERE id = ?
+            UPDATE messages SET state = ?2, connector = COALESCE(?3, connector),
+                upstream_id = COALESCE(?4, upstream_id), upstream_key = COALESCE(?5, upstream_key),
+                error_code = COALESCE(?6, error_code), attempts = attempts + ?7, updated_at = ?8
+            WHERE id = ?1
             """)
-        try statement.execute(arguments: [
-            transition.state.rawValue, transition.connector, transition.upstreamID,
-            transition.upstreamID.map(UpstreamMessageID.canonical), transition.errorCode,
-            transition.state == .retrying ? 1 : 0, transition.at.timeIntervalSince1970, transition.messageID.rawValue,
-        ])
-        if db.changesCount == 0 { return false }
+        try statement.bind(1, id)
+        try statement.bind(2, transition.state.rawValue)
+        try statement.bind(3, transition.connector)
+        try statement.bind(4, transition.upstreamID)
+        try bindUpstreamKey(statement, 5, transition.upstreamID)
+        try statement.bind(6, transition.errorCode)
+        try statement.bind(7, transition.state == .retrying ? 1 : 0)
+        try statement.bind(8, at)
+        if try statement.run() == 0 { return false }
         try appendEvent(transition)
         return true
     }
@@ -102,40 +229,115 @@ struct WriteBatch {
     private mutating func replace(_ id: MessageID, shortMessage: [UInt8], expiresAt: Date?, scheduledAt: Date?,
                                   registeredDelivery: UInt8?) throws -> Bool {
         let update = try cached(\.replaceMessage, """
-            UPDATE messages SET short_message = ?, expires_at = COALESCE(?, expires_at),
-                scheduled_at = COALESCE(?, scheduled_at),
-                registered_delivery = COALESCE(?, registered_delivery), updated_at = ?
-            WHERE id = ?
+            UPDATE messages SET short_message = ?2, expires_at = COALESCE(?3, expires_at),
+                scheduled_at = COALESCE(?4, scheduled_at),
+                registered_delivery = COALESCE(?5, registered_delivery), updated_at = ?6
+            WHERE id = ?1
             """)
-        try update.execute(arguments: [
-            Data(shortMessage), expiresAt?.timeIntervalSince1970, scheduledAt?.timeIntervalSince1970,
-            registeredDelivery, now, id.rawValue,
-        ])
-        if db.changesCount == 0 { return false }
+        try update.bind(1, id.rawValue)
+        try update.bind(2, shortMessage)
+        try update.bind(3, expiresAt?.timeIntervalSince1970)
+        try update.bind(4, scheduledAt?.timeIntervalSince1970)
+        try update.bind(5, registeredDelivery.map(Int.init))
+        try update.bind(6, now)
+        if try update.run() == 0 { return false }
         // The timeline shows the replacement under the state the message was in.
         let event = try cached(\.insertReplaceEvent, """
-            INSERT INTO message_events (message_id, at, state, detail)
-            SELECT id, ?, state, 'replace_sm' FROM messages WHERE id = ?
+            INSERT INTO message_events (message_id, at, state, detail, phase)
+            SELECT id, ?2, state, 'replace_sm', \(Timeline.phaseExpression) FROM messages WHERE id = ?1
             """)
-        try event.execute(arguments: [now, id.rawValue])
+        try event.bind(1, id.rawValue)
+        try event.bind(2, now)
+        try event.run()
         return true
     }
 
     private mutating func appendEvent(_ event: MessageEvent) throws {
         let statement = try cached(\.insertEvent, """
-            INSERT INTO message_events (message_id, at, state, connector, upstream_id, error_code, detail)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO message_events (message_id, at, state, connector, upstream_id, error_code, detail, phase)
+            SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, \(Timeline.phaseExpression) FROM messages WHERE id = ?1
             """)
-        try statement.execute(arguments: [
-            event.messageID.rawValue, event.at.timeIntervalSince1970, event.state.rawValue, event.connector,
-            event.upstreamID, event.errorCode, event.detail,
-        ])
+        try statement.bind(1, event.messageID.rawValue)
+        try statement.bind(2, event.at.timeIntervalSince1970)
+        try statement.bind(3, event.state.rawValue)
+        try statement.bind(4, event.connector)
+        try statement.bind(5, event.upstreamID)
+        try statement.bind(6, event.errorCode)
+        try statement.bind(7, event.detail)
+        try statement.run()
     }
 
-    private mutating func cached(_ slot: WritableKeyPath<WriteBatch, Statement?>, _ sql: String) throws -> Statement {
+    /// Binds `UpstreamMessageID.canonical(raw)` (or NULL), formatting the common shapes (decimal,
+    /// hex that fits 64 bits) on the stack instead of building Strings for every submitted message.
+    private func bindUpstreamKey(_ statement: BoundStatement, _ index: Int32, _ raw: String?) throws {
+        guard var text = raw else { return try statement.bindNull(index) }
+        let bound = try text.withUTF8 { bytes -> Bool in
+            guard let form = UpstreamKey.plainForm(bytes) else { return false }
+            switch form {
+            case .decimal(let start):
+                try statement.bindText(index, UnsafeBufferPointer(rebasing: bytes[start...]))
+            case .hex(let value):
+                try UpstreamKey.withDecimal(value) { try statement.bindText(index, $0) }
+            }
+            return true
+        }
+        if !bound { try statement.bind(index, UpstreamMessageID.canonical(text)) }
+    }
+
+    private mutating func cached(_ slot: WritableKeyPath<WriteBatch, BoundStatement?>, _ sql: String) throws -> BoundStatement {
         if let statement = self[keyPath: slot] { return statement }
-        let statement = try db.cachedStatement(sql: sql)
+        let statement = BoundStatement(try db.cachedStatement(sql: sql), connection: connection)
         self[keyPath: slot] = statement
         return statement
+    }
+}
+
+/// The allocation-free part of `UpstreamMessageID.canonical`: ids made only of ASCII digits and
+/// letters a–f/A–F. Anything else (spaces, other letters, hex longer than 64 bits) returns nil
+/// and goes through the Gateway's function, so both always agree.
+enum UpstreamKey {
+    enum Form {
+        /// Decimal digits; the key is the text from this offset (leading zeros dropped).
+        case decimal(start: Int)
+        /// Hex that fits 64 bits; the key is its value in decimal.
+        case hex(UInt64)
+    }
+
+    static func plainForm(_ bytes: UnsafeBufferPointer<UInt8>) -> Form? {
+        if bytes.isEmpty { return nil }
+        var decimal = true
+        var value: UInt64 = 0
+        for byte in bytes {
+            let digit: UInt64
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt64(byte - UInt8(ascii: "a") + 10); decimal = false
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt64(byte - UInt8(ascii: "A") + 10); decimal = false
+            default: return nil
+            }
+            value = value &<< 4 | digit
+        }
+        if decimal {
+            // canonical strips leading zeros but keeps a lone "0".
+            var start = 0
+            while start < bytes.count - 1, bytes[start] == UInt8(ascii: "0") { start += 1 }
+            return .decimal(start: start)
+        }
+        // canonical only rewrites hex of at most 16 digits; longer is lower-cased text.
+        return bytes.count <= 16 ? .hex(value) : nil
+    }
+
+    static func withDecimal<Result>(_ value: UInt64, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        // UInt64.max has 20 digits.
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            var index = 20
+            var rest = value
+            repeat {
+                index -= 1
+                buffer[index] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            return try body(UnsafeBufferPointer(rebasing: buffer[index...]))
+        }
     }
 }

@@ -1,0 +1,121 @@
+import GRDB
+// The C module GRDB itself compiles against, so the statement handles it hands out fit.
+#if canImport(GRDBSQLite)
+import GRDBSQLite
+#elseif canImport(SQLite3)
+import SQLite3
+#endif
+
+/// SQLite's "copy the bytes now" destructor, a macro that Swift does not import.
+private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+/// A cached GRDB statement driven through the C API: packing `StatementArguments` costs several
+/// times what SQLite spends on a row, so the write path binds each value straight from the Swift
+/// value it already has.
+///
+/// Parameters are numbered (`?1`, `?2`, …) so one value used twice in the SQL is bound once.
+/// Every parameter is bound before each `run()`; `run()` resets the statement, leaving it ready
+/// for the next row and for GRDB, which owns it.
+struct BoundStatement {
+    /// Held so the handle stays valid even if GRDB's cache lets go of the statement.
+    private let statement: Statement
+    private let handle: SQLiteStatement
+    private let connection: SQLiteConnection
+
+    init(_ statement: Statement, connection: SQLiteConnection) {
+        self.statement = statement
+        handle = statement.sqliteStatement
+        self.connection = connection
+    }
+
+    func bind(_ index: Int32, _ value: Int64) throws {
+        try check(sqlite3_bind_int64(handle, index, value))
+    }
+
+    func bind(_ index: Int32, _ value: Int) throws {
+        try check(sqlite3_bind_int64(handle, index, Int64(value)))
+    }
+
+    func bind(_ index: Int32, _ value: Int?) throws {
+        if let value { try bind(index, value) } else { try bindNull(index) }
+    }
+
+    func bind(_ index: Int32, _ value: Double) throws {
+        try check(sqlite3_bind_double(handle, index, value))
+    }
+
+    func bind(_ index: Int32, _ value: Double?) throws {
+        if let value { try bind(index, value) } else { try bindNull(index) }
+    }
+
+    /// Native Swift strings are contiguous UTF-8, so `withUTF8` lends their own buffer; SQLite
+    /// copies it (transient) because the buffer is only valid inside the closure.
+    func bind(_ index: Int32, _ value: String) throws {
+        var value = value
+        let code = value.withUTF8 { bytes -> Int32 in
+            // An empty buffer may have no address, which SQLite would store as NULL, not ''.
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                return sqlite3_bind_text(handle, index, "", 0, transient)
+            }
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text(handle, index, $0, Int32(bytes.count), transient)
+            }
+        }
+        try check(code)
+    }
+
+    func bind(_ index: Int32, _ value: String?) throws {
+        if let value { try bind(index, value) } else { try bindNull(index) }
+    }
+
+    /// Text given as UTF-8 bytes (a key formatted on the stack).
+    func bindText(_ index: Int32, _ bytes: UnsafeBufferPointer<UInt8>) throws {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else {
+            try check(sqlite3_bind_text(handle, index, "", 0, transient))
+            return
+        }
+        let code = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+            sqlite3_bind_text(handle, index, $0, Int32(bytes.count), transient)
+        }
+        try check(code)
+    }
+
+    /// An empty array is stored as an empty blob; the readers take NULL as empty too.
+    func bind(_ index: Int32, _ bytes: [UInt8]) throws {
+        let code = bytes.withUnsafeBytes { buffer -> Int32 in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return sqlite3_bind_zeroblob(handle, index, 0) }
+            return sqlite3_bind_blob(handle, index, base, Int32(buffer.count), transient)
+        }
+        try check(code)
+    }
+
+    func bindNull(_ index: Int32) throws {
+        try check(sqlite3_bind_null(handle, index))
+    }
+
+    /// Executes the statement and returns how many rows it changed.
+    @discardableResult
+    func run() throws -> Int {
+        let code = sqlite3_step(handle)
+        guard code == SQLITE_DONE else {
+            let error = self.error(code)
+            sqlite3_reset(handle)
+            throw error
+        }
+        sqlite3_reset(handle)
+        return Int(sqlite3_changes(connection))
+    }
+
+    private func check(_ code: Int32) throws {
+        if code != SQLITE_OK { throw error(code) }
+    }
+
+    private func error(_ code: Int32) -> DatabaseError {
+        // The extended code, so callers can tell a UNIQUE violation from other constraints.
+        let extended = sqlite3_extended_errcode(connection)
+        return DatabaseError(
+            resultCode: ResultCode(rawValue: extended != 0 ? extended : code),
+            message: String(cString: sqlite3_errmsg(connection)),
+            sql: sqlite3_sql(handle).map { String(cString: $0) })
+    }
+}
