@@ -153,8 +153,11 @@ struct AdminCommand: AsyncParsableCommand {
         @Option(help: "A new password (1–8 characters).")
         var password: String?
 
-        @Flag(inversion: .prefixedEnableDisable, help: "Allow or refuse binds.")
-        var enabled: Bool?
+        @Flag(help: "Refuse binds from now on (bound sessions stay until they unbind).")
+        var disable = false
+
+        @Flag(help: "Allow binds again.")
+        var enable = false
 
         @OptionGroup var limits: Limits
         @OptionGroup var options: StoreOptions
@@ -169,7 +172,9 @@ struct AdminCommand: AsyncParsableCommand {
                 try AdminCommand.validate(password: password)
                 account.passwordHash = PasswordHash(hashing: password)
             }
-            if let enabled { account.enabled = enabled }
+            if disable && enable { throw ValidationError("--enable and --disable contradict each other") }
+            if disable { account.enabled = false }
+            if enable { account.enabled = true }
             try limits.apply(to: &account)
             try await store.updateAccount(account)
             try? await store.close()

@@ -1,3 +1,4 @@
+import Gateway
 import Testing
 @testable import Connectors
 
@@ -91,7 +92,7 @@ struct AdaptiveRateTests {
 
     @Test("the token bucket paces, reserves briefly and refuses long waits")
     func bucket() {
-        var bucket = TokenBucket(rate: 100, now: 0)
+        var bucket = TokenBucket(rate: 100, burst: SMPPUpstreamConnector.pacingBurst(100), now: 0)
         // A burst of 5 (50 ms worth) at once, then each next token 10 ms later.
         for _ in 0..<5 {
             let taken = bucket.take(now: 0, maximumWait: 0)

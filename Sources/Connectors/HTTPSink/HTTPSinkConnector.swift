@@ -148,7 +148,7 @@ public final class HTTPSinkConnector: Connector {
             let acquired: (connection: Connection, reused: Bool)
             do {
                 guard let got = try await acquire(endpoint, forceNew: reuseAttempt > 0) else {
-                    return .temporaryFailure(status: nil, reason: "all \(capacity) connections busy")
+                    return .busy(reason: "all \(capacity) connections busy")
                 }
                 acquired = got
             } catch {

@@ -65,6 +65,10 @@ public final class SMPPUpstreamConnector: Connector {
         public var mobileOriginated = 0
     }
 
+    /// 50 ms worth of messages, at least one: enough to absorb the jitter of the callers
+    /// without letting a stalled link send a large burst when it comes back.
+    static func pacingBurst(_ rate: Double) -> Double { max(1, rate / 20) }
+
     public init(name: String, settings: SMPPUpstreamSettings, group: any EventLoopGroup, logger: Logger) {
         self.name = name
         self.settings = settings
@@ -76,10 +80,17 @@ public final class SMPPUpstreamConnector: Connector {
         state = LockedValue(State(
             slots: Array(repeating: Slot(), count: sessions),
             adaptive: AdaptiveRate(maximumRate: settings.rate, maximumWindow: settings.window),
-            bucket: settings.rate.map { TokenBucket(rate: $0, now: Self.now()) }))
+            bucket: settings.rate.map { TokenBucket(rate: $0, burst: Self.pacingBurst($0), now: Self.now()) }))
     }
 
-    public var capacity: Int { max(1, settings.sessions) * max(1, settings.window) }
+    /// Bound sessions × the adaptive window; the configured size while nothing is bound, so
+    /// the dispatcher keeps trying (and failing over) instead of stalling.
+    public var capacity: Int {
+        state.withLock { state in
+            let bound = state.slots.filter(\.bound).count
+            return bound == 0 ? max(1, settings.sessions) * max(1, settings.window) : bound * max(1, state.adaptive.window)
+        }
+    }
 
     public var health: ConnectorHealth {
         state.withLock { state in
@@ -185,12 +196,12 @@ public final class SMPPUpstreamConnector: Connector {
             }
             guard anyBound else { return .refused(.temporaryFailure(status: nil, reason: "no session bound")) }
             guard let index = chosen, let link = state.slots[index].link else {
-                return .refused(.temporaryFailure(status: nil, reason: "window full"))
+                return .refused(.busy(reason: "window full"))
             }
             var wait = 0.0
             if state.bucket != nil {
                 guard let granted = state.bucket?.take(now: now, maximumWait: Self.maximumTokenWait) else {
-                    return .refused(.temporaryFailure(status: nil, reason: "rate limited"))
+                    return .refused(.busy(reason: "rate limited"))
                 }
                 wait = granted
             }
@@ -252,9 +263,9 @@ public final class SMPPUpstreamConnector: Connector {
             guard after != before else { return nil }
             if let after {
                 if state.bucket == nil {
-                    state.bucket = TokenBucket(rate: after, now: now)
+                    state.bucket = TokenBucket(rate: after, burst: Self.pacingBurst(after), now: now)
                 } else {
-                    state.bucket?.setRate(after, now: now)
+                    state.bucket?.setRate(after, burst: Self.pacingBurst(after), now: now)
                 }
             } else {
                 state.bucket = nil

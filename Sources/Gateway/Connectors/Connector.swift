@@ -9,8 +9,9 @@ public protocol Connector: AnyObject, Sendable {
     var name: String { get }
     /// Whether broadcast_sm can go through this connector.
     var supportsBroadcast: Bool { get }
-    /// How many submits may be outstanding at once (sessions × window); the dispatcher keeps
-    /// at most this many in flight.
+    /// How many submits may be outstanding at once now (bound sessions × current window); the
+    /// dispatcher reads it before each batch and keeps at most this many in flight. While the
+    /// link is down it should still be positive, so queued messages fail over.
     var capacity: Int { get }
 
     /// Connects (or starts listening) and begins reporting to `delegate`. Returns when the
@@ -44,6 +45,9 @@ public enum SubmitOutcome: Sendable, Hashable {
     case accepted(upstreamID: String)
     /// Worth retrying, here or on the next connector (throttled, system error, link down, timeout).
     case temporaryFailure(status: UInt32?, reason: String)
+    /// Not tried: the connector has no room right now (window full, paced by its rate). The
+    /// dispatcher puts the message back at the head of its queue without counting an attempt.
+    case busy(reason: String)
     /// The upstream refused the message for good (invalid destination, …).
     case permanentFailure(status: UInt32, reason: String)
 }

@@ -66,7 +66,16 @@ public final class CorrelationCache: Sendable {
 
     /// The entry for a receipt's id under any of its readings; removed when `remove` is true.
     public func lookup(connector: String, upstreamID: String, remove: Bool) -> Correlation? {
-        let candidates = UpstreamMessageID.candidates(upstreamID)
+        // Most upstreams write the same id in both places: the canonical form alone usually hits.
+        let first = Key(connector: connector, upstreamKey: UpstreamMessageID.canonical(upstreamID))
+        if let entry = state.withLockedValue({ state -> Correlation? in
+            let entry = state.entries[first]
+            if remove, entry != nil { state.entries[first] = nil }
+            return entry
+        }) {
+            return entry
+        }
+        let candidates = UpstreamMessageID.candidates(upstreamID).dropFirst()
         return state.withLockedValue { state in
             for candidate in candidates {
                 let key = Key(connector: connector, upstreamKey: candidate)

@@ -46,6 +46,8 @@ public final class Dispatcher: Sendable {
         var queue = FairQueue()
         var inFlight = 0
         var capacity: Int
+        /// After the connector said it was busy: no new submits before this, unless one completes.
+        var pausedUntil: ContinuousClock.Instant?
     }
 
     private let lanes: [String: Lane]
@@ -75,6 +77,7 @@ public final class Dispatcher: Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(20))
                 self?.releaseDue()
+                self?.pumpAll()
             }
         }
         timer.withLockedValue { $0 = task }
@@ -152,8 +155,19 @@ public final class Dispatcher: Sendable {
         return waiting.withLockedValue { $0.update(id, change) }
     }
 
+    private func pumpAll() {
+        for lane in lanes.values { pump(lane) }
+    }
+
     private func pump(_ lane: Lane) {
+        let capacity = max(1, lane.connector.capacity)
+        let instant = ContinuousClock.now
         let batch = lane.state.withLockedValue { state -> [DispatchItem] in
+            if let paused = state.pausedUntil {
+                guard instant >= paused else { return [] }
+                state.pausedUntil = nil
+            }
+            state.capacity = capacity
             var batch: [DispatchItem] = []
             while state.inFlight < state.capacity, let item = state.queue.popFirst() {
                 state.inFlight += 1
@@ -171,7 +185,19 @@ public final class Dispatcher: Sendable {
             }
             Task {
                 let outcome = await lane.connector.submit(item.message)
-                lane.state.withLockedValue { $0.inFlight -= 1 }
+                if case .busy = outcome {
+                    // Not an attempt: back to the head of the line until the connector has room.
+                    lane.state.withLockedValue { state in
+                        state.inFlight -= 1
+                        state.queue.prepend(item)
+                        state.pausedUntil = ContinuousClock.now.advanced(by: .milliseconds(5))
+                    }
+                    return
+                }
+                lane.state.withLockedValue { state in
+                    state.inFlight -= 1
+                    state.pausedUntil = nil
+                }
                 self.settle(item, outcome: outcome, connector: lane.connector.name)
                 self.pump(lane)
             }
@@ -192,6 +218,9 @@ public final class Dispatcher: Sendable {
             finish(item.message, state: .rejected, errorCode: Int(status), detail: "\(connector): \(reason)", connector: connector)
         case .temporaryFailure(let status, let reason):
             retry(item, status: status, reason: "\(connector): \(reason)", connector: connector)
+        case .busy:
+            // Handled where the submit returned; never settles a message.
+            break
         }
     }
 

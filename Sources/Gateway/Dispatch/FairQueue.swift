@@ -22,6 +22,20 @@ public struct FairQueue: Sendable {
         count += 1
     }
 
+    /// Puts a message back at the head of its account's queue (it could not be sent yet), and
+    /// gives that account the next turn.
+    public mutating func prepend(_ item: DispatchItem) {
+        let account = item.message.accountID
+        if queues[account] == nil {
+            queues[account] = CircularBuffer(initialCapacity: 16)
+        } else if let position = turn.firstIndex(of: account) {
+            turn.remove(at: position)
+        }
+        turn.prepend(account)
+        queues[account]?.prepend(item)
+        count += 1
+    }
+
     /// The next message: the head of the account whose turn it is.
     public mutating func popFirst() -> DispatchItem? {
         guard let account = turn.popFirst() else { return nil }

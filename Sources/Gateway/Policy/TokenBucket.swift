@@ -22,6 +22,29 @@ public struct TokenBucket: Sendable, Hashable {
         return true
     }
 
+    /// Takes a token, reserving a future one if need be: returns how long the caller must wait
+    /// before acting (0 for now), or nil when that would be longer than `maximumWait` (then
+    /// nothing is taken). Lets a pacer wait a little instead of refusing.
+    public mutating func take(now: Double, maximumWait: Double) -> Double? {
+        refill(now: now)
+        if tokens >= 1 {
+            tokens -= 1
+            return 0
+        }
+        let wait = (1 - tokens) / rate
+        guard wait <= maximumWait else { return nil }
+        tokens -= 1
+        return wait
+    }
+
+    /// Changes the rate (and burst) keeping the tokens earned so far, up to the new burst.
+    public mutating func setRate(_ newRate: Double, burst newBurst: Double? = nil, now: Double) {
+        refill(now: now)
+        rate = newRate
+        burst = newBurst ?? max(1, newRate)
+        tokens = min(tokens, burst)
+    }
+
     /// Seconds until a token is available (0 if one is).
     public mutating func wait(now: Double) -> Double {
         refill(now: now)

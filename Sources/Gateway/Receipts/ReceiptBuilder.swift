@@ -37,12 +37,28 @@ public enum ReceiptBuilder {
         }
     }
 
-    static func receiptDate(_ date: Date) -> ReceiptDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? .current
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return ReceiptDate(year: (c.year ?? 2000) % 100, month: c.month ?? 1, day: c.day ?? 1,
-                           hour: c.hour ?? 0, minute: c.minute ?? 0)
+    /// The date in UTC, computed from the epoch directly: `Calendar` costs more than the rest of
+    /// the receipt put together on the hot path.
+    public static func receiptDate(_ date: Date) -> ReceiptDate {
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
+        let (year, month, day) = civilDate(daysSince1970: days)
+        return ReceiptDate(year: year % 100, month: month, day: day, hour: secondOfDay / 3600, minute: secondOfDay / 60 % 60)
+    }
+
+    /// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+    static func civilDate(daysSince1970: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = daysSince1970 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        return (Int(year), Int(month), Int(day))
     }
 
     /// The first 20 characters of the message, for `text:`; empty for binary content.

@@ -343,8 +343,9 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 handler.respondError(to: pdu, status: .cancelFailed, context: context)
                 return
             }
-            handler.gateway.committer.enqueue(.transition(MessageTransition(messageID: message.id, state: .cancelled, detail: "cancel_sm")))
-            context.writeAndFlush(handler.wrapOutboundOut(.response(PDU(.cancelSMResp, sequenceNumber: pdu.sequenceNumber))), promise: nil)
+            // Answered once the cancellation is durable, so a restart cannot resurrect the message.
+            handler.commitThenRespond(.transition(MessageTransition(messageID: message.id, state: .cancelled, detail: "cancel_sm")),
+                                      response: PDU(.cancelSMResp, sequenceNumber: pdu.sequenceNumber), request: pdu, context: context)
         }
     }
 
@@ -373,19 +374,26 @@ final class ClientSessionHandler: ChannelInboundHandler {
             }
             guard changed else { return handler.respondError(to: pdu, status: .replaceFailed, context: context) }
             let write = StoreWrite.replace(message.id, shortMessage: text, expiresAt: expiresAt, scheduledAt: scheduledAt, registeredDelivery: registered)
-            let loop = context.eventLoop
-            let handlerBox = NIOLoopBound(handler, eventLoop: loop)
-            let contextBox = NIOLoopBound(context, eventLoop: loop)
-            handler.gateway.committer.enqueue(write) { result in
-                loop.execute {
-                    let handler = handlerBox.value
-                    let context = contextBox.value
-                    switch result {
-                    case .success:
-                        context.writeAndFlush(handler.wrapOutboundOut(.response(PDU(.replaceSMResp, sequenceNumber: pdu.sequenceNumber))), promise: nil)
-                    case .failure:
-                        handler.respondError(to: pdu, status: .systemError, context: context)
-                    }
+            handler.commitThenRespond(write, response: PDU(.replaceSMResp, sequenceNumber: pdu.sequenceNumber), request: pdu, context: context)
+        }
+    }
+
+    /// Makes `write` durable, then answers `request` with `response` (or ESME_RSYSERR when the
+    /// store failed).
+    private func commitThenRespond(_ write: StoreWrite, response: PDU, request: PDU, context: ChannelHandlerContext) {
+        let loop = context.eventLoop
+        let handlerBox = NIOLoopBound(self, eventLoop: loop)
+        let contextBox = NIOLoopBound(context, eventLoop: loop)
+        gateway.committer.enqueue(write) { result in
+            loop.execute {
+                let handler = handlerBox.value
+                let context = contextBox.value
+                guard context.channel.isActive else { return }
+                switch result {
+                case .success:
+                    context.writeAndFlush(handler.wrapOutboundOut(.response(response)), promise: nil)
+                case .failure:
+                    handler.respondError(to: request, status: .systemError, context: context)
                 }
             }
         }

@@ -120,3 +120,19 @@ struct ReceiptBuilderTests {
         #expect(deliver.destination.value == "Shop")
     }
 }
+
+@Suite("Receipt dates")
+struct ReceiptDateTests {
+    @Test("the epoch arithmetic agrees with the calendar over two centuries")
+    func matchesCalendar() {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let date = Date(timeIntervalSince1970: Double(Int64.random(in: -2_000_000_000...5_000_000_000, using: &generator)))
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+            let expected = ReceiptDate(year: (c.year ?? 0) % 100, month: c.month ?? 0, day: c.day ?? 0, hour: c.hour ?? 0, minute: c.minute ?? 0)
+            #expect(ReceiptBuilder.receiptDate(date) == expected)
+        }
+    }
+}
