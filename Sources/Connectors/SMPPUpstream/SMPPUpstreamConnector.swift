@@ -356,7 +356,9 @@ public final class SMPPUpstreamConnector: Connector {
                             interfaceVersion: settings.interfaceVersion)
             let body: PDU.Body = settings.bindMode == .transceiver ? .bindTransceiver(bind) : .bindTransmitter(bind)
             let promise = connected.eventLoop.makePromise(of: PDU.self)
-            connected.writeAndFlush(SMPPOutbound.request(body, promise: promise), promise: nil)
+            let written = connected.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenFailure { promise.fail($0) }
+            connected.writeAndFlush(SMPPOutbound.request(body, promise: promise), promise: written)
             let response = try await promise.futureResult.get()
             guard response.commandStatus == .ok else {
                 throw BindRefused(status: response.commandStatus)

@@ -86,7 +86,11 @@ public final class ClientSession: Sendable {
                 self.send(next, flow: flow)
             }
         }
-        channel.write(SMPPOutbound.request(delivery.body, tlvs: delivery.tlvs, promise: responsePromise), promise: nil)
+        // If the channel is already closed the write fails before the session handler sees the
+        // request; the response promise must fail then too (a second completion is ignored).
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { responsePromise.fail($0) }
+        channel.write(SMPPOutbound.request(delivery.body, tlvs: delivery.tlvs, promise: responsePromise), promise: written)
         // One flush for every delivery queued in this turn of the event loop.
         if !flow.flushScheduled {
             flow.flushScheduled = true

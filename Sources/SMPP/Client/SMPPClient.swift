@@ -79,19 +79,21 @@ public final class SMPPClient: Sendable {
 
     /// Sends a request and waits for its response (which may carry an error status).
     public func request(_ body: PDU.Body, tlvs: TLVList = TLVList()) async throws -> PDU {
-        let promise = channel.eventLoop.makePromise(of: PDU.self)
-        channel.writeAndFlush(SMPPOutbound.request(body, tlvs: tlvs, promise: promise), promise: nil)
-        return try await promise.futureResult.get()
+        try await send(body, tlvs: tlvs).get()
     }
 
     /// Sends a request without waiting; the future completes with the response. Writes are
     /// flushed by `flush()`, so a load generator can pipeline many requests in one syscall.
     public func send(_ body: PDU.Body, tlvs: TLVList = TLVList(), flush: Bool = true) -> EventLoopFuture<PDU> {
         let promise = channel.eventLoop.makePromise(of: PDU.self)
+        // A write that never reaches the session handler (the channel closed) must still end
+        // the response promise; a second completion is ignored.
+        let written = channel.eventLoop.makePromise(of: Void.self)
+        written.futureResult.whenFailure { promise.fail($0) }
         if flush {
-            channel.writeAndFlush(SMPPOutbound.request(body, tlvs: tlvs, promise: promise), promise: nil)
+            channel.writeAndFlush(SMPPOutbound.request(body, tlvs: tlvs, promise: promise), promise: written)
         } else {
-            channel.write(SMPPOutbound.request(body, tlvs: tlvs, promise: promise), promise: nil)
+            channel.write(SMPPOutbound.request(body, tlvs: tlvs, promise: promise), promise: written)
         }
         return promise.futureResult
     }
@@ -110,9 +112,7 @@ public final class SMPPClient: Sendable {
 
     /// Unbinds (waiting at most for the response timer) and closes.
     public func unbind() async {
-        let promise = channel.eventLoop.makePromise(of: PDU.self)
-        channel.writeAndFlush(SMPPOutbound.request(.unbind, promise: promise), promise: nil)
-        _ = try? await promise.futureResult.get()
+        _ = try? await send(.unbind).get()
         try? await channel.close()
     }
 
