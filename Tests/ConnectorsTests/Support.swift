@@ -2,18 +2,19 @@ import Foundation
 import Gateway
 import Logging
 import NIOPosix
+import NIOConcurrencyHelpers
 
 /// Records what a connector reports.
 final class RecordingDelegate: ConnectorDelegate {
-    let receipts = LockedValue<[UpstreamReceipt]>([])
-    let mobileOriginated = LockedValue<[MobileOriginatedMessage]>([])
+    let receipts = NIOLockedValueBox<[UpstreamReceipt]>([])
+    let mobileOriginated = NIOLockedValueBox<[MobileOriginatedMessage]>([])
 
     func connector(_ name: String, received receipt: UpstreamReceipt) {
-        receipts.withLock { $0.append(receipt) }
+        receipts.withLockedValue { $0.append(receipt) }
     }
 
     func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage) {
-        mobileOriginated.withLock { $0.append(message) }
+        mobileOriginated.withLockedValue { $0.append(message) }
     }
 }
 

@@ -5,19 +5,20 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import NIOConcurrencyHelpers
 
 /// Hands messages to an HTTP endpoint: one JSON POST per message over a pool of keep-alive
 /// connections (up to `settings.concurrency`), retried inside the connector with backoff on
 /// 429, 5xx and timeouts. Receipts come back through Tern's own HTTP port
 /// (`receipt(fromJSON:)`, then `deliverWebhookReceipt`).
 ///
-/// `Sendable` because its mutable state sits in one `LockedValue`.
+/// `Sendable` because its mutable state sits in one `NIOLockedValueBox`.
 public final class HTTPSinkConnector: Connector {
     public let name: String
     public let settings: HTTPSinkSettings
     private let logger: Logger
     private let group: any EventLoopGroup
-    private let state: LockedValue<State>
+    private let state: NIOLockedValueBox<State>
 
     private struct Endpoint: Sendable {
         var tls: Bool
@@ -49,13 +50,13 @@ public final class HTTPSinkConnector: Connector {
         var logger = logger
         logger[metadataKey: "connector"] = "\(name)"
         self.logger = logger
-        state = LockedValue(State())
+        state = NIOLockedValueBox(State())
     }
 
     public var capacity: Int { max(1, settings.concurrency) }
 
     public var health: ConnectorHealth {
-        state.withLock { state in
+        state.withLockedValue { state in
             let link: ConnectorHealth.Link = state.stopped ? .stopped : state.started ? .up : .down
             return ConnectorHealth(link: link, sessionsUp: link == .up ? 1 : 0, inFlight: state.inFlight)
         }
@@ -71,7 +72,7 @@ public final class HTTPSinkConnector: Connector {
                 throw ConnectorSettingsError(connector: name, reason: "TLS cannot be set up: \(error)")
             }
         }
-        state.withLock { state in
+        state.withLockedValue { state in
             state.delegate = delegate
             state.endpoint = endpoint
             state.sslContext = sslContext
@@ -81,12 +82,12 @@ public final class HTTPSinkConnector: Connector {
     }
 
     public func stop() async {
-        state.withLock { $0.stopped = true }
+        state.withLockedValue { $0.stopped = true }
         let deadline = Date().addingTimeInterval(Double(settings.timeoutMilliseconds) / 1000 + 1)
-        while Date() < deadline, state.withLock({ $0.inFlight > 0 }) {
+        while Date() < deadline, state.withLockedValue({ $0.inFlight > 0 }) {
             try? await Task.sleep(nanoseconds: 5_000_000)
         }
-        let idle = state.withLock { state -> [Connection] in
+        let idle = state.withLockedValue { state -> [Connection] in
             let idle = state.idle
             state.idle.removeAll()
             state.open -= idle.count
@@ -97,20 +98,20 @@ public final class HTTPSinkConnector: Connector {
 
     /// Forwards a receipt posted to Tern's webhook for this connector to the gateway.
     public func deliverWebhookReceipt(_ receipt: UpstreamReceipt) {
-        let delegate = state.withLock { $0.delegate }
+        let delegate = state.withLockedValue { $0.delegate }
         delegate?.connector(name, received: receipt)
     }
 
     // MARK: Submitting
 
     public func submit(_ message: Message) async -> SubmitOutcome {
-        let ready = state.withLock { state -> Endpoint? in
+        let ready = state.withLockedValue { state -> Endpoint? in
             guard !state.stopped, let endpoint = state.endpoint else { return nil }
             state.inFlight += 1
             return endpoint
         }
         guard let endpoint = ready else { return .temporaryFailure(status: nil, reason: "connector not running") }
-        defer { state.withLock { $0.inFlight -= 1 } }
+        defer { state.withLockedValue { $0.inFlight -= 1 } }
 
         let body = HTTPSinkPayload(message).encoded()
         let attempts = 1 + max(0, settings.retries)
@@ -120,7 +121,7 @@ public final class HTTPSinkConnector: Connector {
                 // 100 ms, 200 ms, 400 ms … up to 2 s, each drawn from [half, full].
                 let full = min(2.0, 0.1 * pow(2, Double(attempt - 1)))
                 try? await Task.sleep(nanoseconds: UInt64(Double.random(in: (full / 2)...full) * 1e9))
-                if state.withLock({ $0.stopped }) { return outcome }
+                if state.withLockedValue({ $0.stopped }) { return outcome }
             }
             outcome = await post(body, to: endpoint, ourID: message.id.description)
             if case .temporaryFailure = outcome { continue }
@@ -202,7 +203,7 @@ public final class HTTPSinkConnector: Connector {
     /// An idle connection, or a new one while under `concurrency`; nil when all are busy.
     private func acquire(_ endpoint: Endpoint, forceNew: Bool) async throws -> (connection: Connection, reused: Bool)? {
         enum Pick { case idle(Connection), open, busy }
-        let pick = state.withLock { state -> Pick in
+        let pick = state.withLockedValue { state -> Pick in
             while !forceNew, let connection = state.idle.popLast() {
                 if connection.channel.isActive { return .idle(connection) }
                 state.open -= 1
@@ -218,14 +219,14 @@ public final class HTTPSinkConnector: Connector {
             do {
                 return (try await connect(endpoint), false)
             } catch {
-                state.withLock { $0.open -= 1 }
+                state.withLockedValue { $0.open -= 1 }
                 throw error
             }
         }
     }
 
     private func release(_ connection: Connection, keep: Bool) {
-        let close = state.withLock { state -> Bool in
+        let close = state.withLockedValue { state -> Bool in
             if keep && !state.stopped && connection.channel.isActive {
                 state.idle.append(connection)
                 return false
@@ -237,7 +238,7 @@ public final class HTTPSinkConnector: Connector {
     }
 
     private func connect(_ endpoint: Endpoint) async throws -> Connection {
-        let sslContext = state.withLock { $0.sslContext }
+        let sslContext = state.withLockedValue { $0.sslContext }
         let serverHostname = (try? SocketAddress(ipAddress: endpoint.host, port: 0)) == nil ? endpoint.host : nil
         let channel = try await ClientBootstrap(group: group)
             .connectTimeout(.milliseconds(Int64(max(1, settings.timeoutMilliseconds))))

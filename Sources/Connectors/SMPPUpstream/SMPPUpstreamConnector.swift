@@ -5,19 +5,20 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import SMPP
+import NIOConcurrencyHelpers
 
 /// Tern as an ESME bound to an upstream SMSC: `settings.sessions` sessions, each with its own
 /// window, kept bound by a supervisor task per session that reconnects with exponential backoff
 /// and jitter; submits go round-robin to a bound session with a free slot, paced by `AdaptiveRate`.
 ///
-/// `Sendable` because all mutable state sits in one `LockedValue`; channel work happens on the
+/// `Sendable` because all mutable state sits in one `NIOLockedValueBox`; channel work happens on the
 /// channels' event loops.
 public final class SMPPUpstreamConnector: Connector {
     public let name: String
     public let settings: SMPPUpstreamSettings
     let logger: Logger
     private let group: any EventLoopGroup
-    private let state: LockedValue<State>
+    private let state: NIOLockedValueBox<State>
 
     /// The longest a submit waits for a rate token before it answers "rate limited".
     static let maximumTokenWait = 0.2
@@ -77,7 +78,7 @@ public final class SMPPUpstreamConnector: Connector {
         logger[metadataKey: "connector"] = "\(name)"
         self.logger = logger
         let sessions = max(1, settings.sessions)
-        state = LockedValue(State(
+        state = NIOLockedValueBox(State(
             slots: Array(repeating: Slot(), count: sessions),
             adaptive: AdaptiveRate(maximumRate: settings.rate, maximumWindow: settings.window),
             bucket: settings.rate.map { TokenBucket(rate: $0, burst: Self.pacingBurst($0), now: Self.now()) }))
@@ -86,14 +87,14 @@ public final class SMPPUpstreamConnector: Connector {
     /// Bound sessions × the adaptive window; the configured size while nothing is bound, so
     /// the dispatcher keeps trying (and failing over) instead of stalling.
     public var capacity: Int {
-        state.withLock { state in
-            let bound = state.slots.filter(\.bound).count
+        state.withLockedValue { state in
+            let bound = state.slots.reduce(0) { $0 + ($1.bound ? 1 : 0) }
             return bound == 0 ? max(1, settings.sessions) * max(1, settings.window) : bound * max(1, state.adaptive.window)
         }
     }
 
     public var health: ConnectorHealth {
-        state.withLock { state in
+        state.withLockedValue { state in
             let up = state.slots.filter(\.bound).count
             let inFlight = state.slots.reduce(0) { $0 + $1.inFlight }
             let link: ConnectorHealth.Link = state.stopped ? .stopped : up > 0 ? .up : state.started ? .connecting : .down
@@ -101,10 +102,10 @@ public final class SMPPUpstreamConnector: Connector {
         }
     }
 
-    public var counters: Counters { state.withLock { $0.counters } }
+    public var counters: Counters { state.withLockedValue { $0.counters } }
 
     /// The pacing state now, for tests and the admin API.
-    public var adaptiveRate: AdaptiveRate { state.withLock { $0.adaptive } }
+    public var adaptiveRate: AdaptiveRate { state.withLockedValue { $0.adaptive } }
 
     // MARK: Lifecycle
 
@@ -122,7 +123,7 @@ public final class SMPPUpstreamConnector: Connector {
                 throw ConnectorSettingsError(connector: name, reason: "TLS cannot be set up: \(error)")
             }
         }
-        let sessions = state.withLock { state -> Int in
+        let sessions = state.withLockedValue { state -> Int in
             state.delegate = delegate
             state.sslContext = sslContext
             state.started = true
@@ -141,20 +142,20 @@ public final class SMPPUpstreamConnector: Connector {
         let supervisors = (0..<sessions).map { index in
             Task { await self.supervise(index) }
         }
-        state.withLock { $0.supervisors = supervisors }
+        state.withLockedValue { $0.supervisors = supervisors }
     }
 
     public func stop() async {
-        let supervisors = state.withLock { state -> [Task<Void, Never>] in
+        let supervisors = state.withLockedValue { state -> [Task<Void, Never>] in
             state.stopped = true
             return state.supervisors
         }
         for task in supervisors { task.cancel() }
         let deadline = Self.now() + Self.drainTimeout
-        while Self.now() < deadline, state.withLock({ $0.slots.contains { $0.inFlight > 0 } }) {
+        while Self.now() < deadline, state.withLockedValue({ $0.slots.contains { $0.inFlight > 0 } }) {
             try? await Task.sleep(nanoseconds: 5_000_000)
         }
-        let channels = state.withLock { $0.slots.compactMap(\.channel) }
+        let channels = state.withLockedValue { $0.slots.compactMap(\.channel) }
         for channel in channels {
             channel.writeAndFlush(SMPPOutbound.unbind, promise: nil)
             let forceClose = channel.eventLoop.scheduleTask(in: Self.unbindTimeout) { channel.close(promise: nil) }
@@ -162,7 +163,7 @@ public final class SMPPUpstreamConnector: Connector {
             forceClose.cancel()
         }
         for task in supervisors { await task.value }
-        state.withLock { state in
+        state.withLockedValue { state in
             for index in state.slots.indices { state.slots[index] = Slot() }
         }
         logger.info("upstream connector stopped")
@@ -178,7 +179,7 @@ public final class SMPPUpstreamConnector: Connector {
             return .permanentFailure(status: CommandStatus.invalidTLVStream.rawValue, reason: "the message's optional parameters: \(error)")
         }
         let now = Self.now()
-        let pick = state.withLock { state -> Pick in
+        let pick = state.withLockedValue { state -> Pick in
             guard !state.stopped else { return .refused(.temporaryFailure(status: nil, reason: "connector stopped")) }
             let count = state.slots.count
             let window = state.adaptive.window
@@ -246,7 +247,7 @@ public final class SMPPUpstreamConnector: Connector {
     }
 
     private func finish(slot: Int, outcome: SubmitOutcome, throttled: Bool, answered: Bool, latency: Double, now: Double) {
-        let cut = state.withLock { state -> Double?? in
+        let cut = state.withLockedValue { state -> Double?? in
             state.slots[slot].inFlight -= 1
             if case .accepted = outcome { state.counters.accepted += 1 }
             let before = state.adaptive.rate
@@ -282,11 +283,11 @@ public final class SMPPUpstreamConnector: Connector {
     /// Keeps session `index` bound until the connector stops: waits for its link to drop, then
     /// reconnects after a backoff that doubles with each failed attempt.
     private func supervise(_ index: Int) async {
-        var failures = state.withLock { $0.slots[index].bound } ? 0 : 1
+        var failures = state.withLockedValue { $0.slots[index].bound } ? 0 : 1
         while !Task.isCancelled {
-            if let channel = state.withLock({ $0.slots[index].channel }) {
+            if let channel = state.withLockedValue({ $0.slots[index].channel }) {
                 try? await channel.closeFuture.get()
-                let lost = state.withLock { state -> Bool in
+                let lost = state.withLockedValue { state -> Bool in
                     let wasBound = state.slots[index].bound
                     state.slots[index] = Slot(inFlight: state.slots[index].inFlight)
                     if wasBound && !state.stopped { state.counters.linkLosses += 1 }
@@ -294,10 +295,10 @@ public final class SMPPUpstreamConnector: Connector {
                 }
                 if lost { logger.warning("upstream session lost", metadata: ["session": "\(index)"]) }
             }
-            if state.withLock({ $0.stopped }) { return }
+            if state.withLockedValue({ $0.stopped }) { return }
             let delay = Self.backoff(failures: failures, settings: settings)
             try? await Task.sleep(nanoseconds: UInt64(delay * 1e9))
-            if Task.isCancelled || state.withLock({ $0.stopped }) { return }
+            if Task.isCancelled || state.withLockedValue({ $0.stopped }) { return }
             failures = await connectAndBind(index) ? 0 : failures + 1
         }
     }
@@ -314,7 +315,7 @@ public final class SMPPUpstreamConnector: Connector {
 
     /// One connection and bind for session `index`; true when bound.
     private func connectAndBind(_ index: Int) async -> Bool {
-        let sslContext = state.withLock { $0.sslContext }
+        let sslContext = state.withLockedValue { $0.sslContext }
         let host = settings.host
         var channel: (any Channel)?
         do {
@@ -343,7 +344,7 @@ public final class SMPPUpstreamConnector: Connector {
                 }
                 .connect(host: host, port: settings.port).get()
             channel = connected
-            let registered = state.withLock { state -> Bool in
+            let registered = state.withLockedValue { state -> Bool in
                 guard !state.stopped else { return false }
                 state.slots[index].channel = connected
                 return true
@@ -366,7 +367,7 @@ public final class SMPPUpstreamConnector: Connector {
             let link = try await connected.eventLoop.submit {
                 NIOLoopBound(try connected.pipeline.syncOperations.handler(type: UpstreamLinkHandler.self), eventLoop: connected.eventLoop)
             }.get()
-            let stillWanted = state.withLock { state -> Bool in
+            let stillWanted = state.withLockedValue { state -> Bool in
                 guard !state.stopped, connected.isActive else { return false }
                 state.slots[index].link = link
                 state.slots[index].bound = true
@@ -380,7 +381,7 @@ public final class SMPPUpstreamConnector: Connector {
             logger.info("upstream session bound", metadata: ["session": "\(index)", "host": "\(host):\(settings.port)"])
             return true
         } catch {
-            state.withLock { state in
+            state.withLockedValue { state in
                 state.counters.bindFailures += 1
                 if state.slots[index].channel === channel { state.slots[index].channel = nil }
             }
@@ -398,19 +399,19 @@ public final class SMPPUpstreamConnector: Connector {
 
     /// A deliver_sm or data_sm from upstream, already answered: a receipt or an MO for the delegate.
     func inbound(_ pdu: PDU, session: Int) {
-        let delegate = state.withLock { $0.delegate }
+        let delegate = state.withLockedValue { $0.delegate }
         if UpstreamPDUMapping.isReceipt(pdu) {
             do {
                 let receipt = try UpstreamPDUMapping.receipt(pdu)
-                state.withLock { $0.counters.receipts += 1 }
+                state.withLockedValue { $0.counters.receipts += 1 }
                 delegate?.connector(name, received: receipt)
             } catch {
-                state.withLock { $0.counters.unparseableReceipts += 1 }
+                state.withLockedValue { $0.counters.unparseableReceipts += 1 }
                 logger.warning("unreadable receipt from upstream answered and dropped",
                                metadata: ["session": "\(session)", "error": "\(error)"])
             }
         } else if let message = UpstreamPDUMapping.mobileOriginated(pdu) {
-            state.withLock { $0.counters.mobileOriginated += 1 }
+            state.withLockedValue { $0.counters.mobileOriginated += 1 }
             delegate?.connector(name, receivedMobileOriginated: message)
         }
     }

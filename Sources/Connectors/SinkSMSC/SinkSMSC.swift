@@ -2,6 +2,7 @@ import Gateway
 import NIOCore
 import NIOPosix
 import SMPP
+import NIOConcurrencyHelpers
 
 /// A fast upstream SMSC for tests, `tern bench` and operators who need a peer: binds ESMEs,
 /// answers every submit_sm at once with an id, and sends the receipt after a delay to a
@@ -21,9 +22,9 @@ public final class SinkSMSC: Sendable {
     }
 
     /// The port the sink listens on (the chosen one when configured with 0); 0 before `start`.
-    public var port: Int { shared.state.withLock { $0.port } }
+    public var port: Int { shared.state.withLockedValue { $0.port } }
 
-    public var counters: Counters { shared.state.withLock { $0.counters } }
+    public var counters: Counters { shared.state.withLockedValue { $0.counters } }
 
     /// Starts listening. Throws when the address cannot be bound.
     public func start() async throws {
@@ -46,7 +47,7 @@ public final class SinkSMSC: Sendable {
                 }
             }
             .bind(host: configuration.host, port: configuration.port).get()
-        shared.state.withLock { state in
+        shared.state.withLockedValue { state in
             state.server = server
             state.port = server.localAddress?.port ?? 0
         }
@@ -54,7 +55,7 @@ public final class SinkSMSC: Sendable {
 
     /// Closes the listener and every connection (without unbinding: an SMSC going away).
     public func stop() async {
-        let (server, channels) = shared.state.withLock { state -> ((any Channel)?, [any Channel]) in
+        let (server, channels) = shared.state.withLockedValue { state -> ((any Channel)?, [any Channel]) in
             let server = state.server
             state.server = nil
             return (server, Array(state.channels.values))
@@ -68,18 +69,18 @@ public final class SinkSMSC: Sendable {
 
     /// Answers ESME_RTHROTTLED to `share` (0…1) of the submits from now on, spread evenly.
     public func throttle(share: Double) {
-        shared.state.withLock { $0.switches.throttledShare = min(1, max(0, share)) }
+        shared.state.withLockedValue { $0.switches.throttledShare = min(1, max(0, share)) }
     }
 
     /// Answers ESME_RTHROTTLED to every submit for `duration` from now.
     public func throttle(for duration: Duration) {
         let until = NIODeadline.now() + TimeAmount(duration)
-        shared.state.withLock { $0.switches.throttledUntil = until }
+        shared.state.withLockedValue { $0.switches.throttledUntil = until }
     }
 
     /// Refuses (ESME_RBINDFAIL) or accepts binds from now on; bound sessions stay bound.
     public func refuseBinds(_ refuse: Bool) {
-        shared.state.withLock { $0.switches.refuseBinds = refuse }
+        shared.state.withLockedValue { $0.switches.refuseBinds = refuse }
     }
 
     /// Sends a deliver_sm to a receiving session bound as `systemID` and returns the ESME's
@@ -89,7 +90,7 @@ public final class SinkSMSC: Sendable {
         let response = try await receiver.eventLoop.flatSubmit {
             receiver.value.sendRequest(.deliverSM(body), tlvs: tlvs, on: receiver.eventLoop)
         }.get()
-        shared.state.withLock { $0.counters.mobileOriginatedSent += 1 }
+        shared.state.withLockedValue { $0.counters.mobileOriginatedSent += 1 }
         return response
     }
 
@@ -134,38 +135,38 @@ extension SinkSMSC {
         }
 
         let configuration: Configuration
-        let state: LockedValue<State>
+        let state: NIOLockedValueBox<State>
         /// Ids are handed to connections in blocks so that allocating one takes no lock.
         static let idBlock: UInt64 = 4096
 
         init(configuration: Configuration) {
             self.configuration = configuration
-            state = LockedValue(State(
+            state = NIOLockedValueBox(State(
                 switches: Switches(throttledShare: configuration.throttledShare, throttledUntil: nil, refuseBinds: configuration.refuseBinds),
                 nextMessageID: configuration.firstMessageID))
         }
 
         func opened(_ channel: any Channel) {
             let key = ObjectIdentifier(channel)
-            state.withLock { state in
+            state.withLockedValue { state in
                 state.channels[key] = channel
                 state.counters.connections += 1
             }
             channel.closeFuture.whenComplete { [self] _ in
-                _ = state.withLock { $0.channels.removeValue(forKey: key) }
+                _ = state.withLockedValue { $0.channels.removeValue(forKey: key) }
             }
         }
 
         /// Publishes a connection's counts and returns the switches in force now.
         func sync(_ delta: Counters) -> Switches {
-            state.withLock { state in
+            state.withLockedValue { state in
                 if !delta.isZero { state.counters.add(delta) }
                 return state.switches
             }
         }
 
         func allocateIDs() -> Range<UInt64> {
-            state.withLock { state in
+            state.withLockedValue { state in
                 let start = state.nextMessageID
                 state.nextMessageID += Self.idBlock
                 return start..<(start + Self.idBlock)
@@ -173,11 +174,11 @@ extension SinkSMSC {
         }
 
         func register(receiver: NIOLoopBound<SinkSMSCHandler>, id: ObjectIdentifier, systemID: String) {
-            state.withLock { $0.receivers[systemID, default: []].append((id, receiver)) }
+            state.withLockedValue { $0.receivers[systemID, default: []].append((id, receiver)) }
         }
 
         func unregister(id: ObjectIdentifier, systemID: String) {
-            state.withLock { state in
+            state.withLockedValue { state in
                 state.receivers[systemID]?.removeAll { $0.id == id }
                 if state.receivers[systemID]?.isEmpty == true { state.receivers[systemID] = nil }
             }
@@ -185,7 +186,7 @@ extension SinkSMSC {
 
         /// A receiving session of `systemID`, round-robin among several.
         func receiver(for systemID: String) -> NIOLoopBound<SinkSMSCHandler>? {
-            state.withLock { state in
+            state.withLockedValue { state in
                 guard let list = state.receivers[systemID], !list.isEmpty else { return nil }
                 state.nextReceiver &+= 1
                 return list[state.nextReceiver % list.count].link

@@ -58,8 +58,11 @@ public final class TernGateway: Sendable {
     }
 
     public var dispatcher: Dispatcher {
-        // Set in `start()`, before any listener accepts a connection.
-        dispatcherBox.withLockedValue { $0 }!
+        guard let dispatcher = dispatcherBox.withLockedValue({ $0 }) else {
+            // The listeners start after `start()`; anything else is a wiring mistake in this process.
+            preconditionFailure("TernGateway.start() must finish before sessions or connectors use the dispatcher")
+        }
+        return dispatcher
     }
 
     public var counts: Counters { counters.withLockedValue { $0 } }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 
 /// Our message id: what submit_sm_resp returns, what a receipt's `id:` and receipted_message_id
 /// carry. A 63-bit number (milliseconds since 2024 in the high bits, a node and a counter below),
@@ -29,18 +30,18 @@ public struct MessageID: Sendable, Hashable, Comparable, CustomStringConvertible
 public final class MessageIDGenerator: Sendable {
     /// 2024-01-01T00:00:00Z, so the millisecond part stays small for centuries.
     static let epochMilliseconds: Int64 = 1_704_067_200_000
-    private let state: LockedValue<(millisecond: Int64, counter: Int64)>
+    private let state: NIOLockedValueBox<(millisecond: Int64, counter: Int64)>
     private let node: Int64
 
     /// `node` (0…15) keeps ids of several gateways sharing one database apart.
     public init(node: Int = 0) {
         self.node = Int64(node & 0xF)
-        state = LockedValue((0, 0))
+        state = NIOLockedValueBox((0, 0))
     }
 
     public func next(now: Date = Date()) -> MessageID {
         let millisecond = Int64(now.timeIntervalSince1970 * 1000) - Self.epochMilliseconds
-        let (ms, counter) = state.withLock { state -> (Int64, Int64) in
+        let (ms, counter) = state.withLockedValue { state -> (Int64, Int64) in
             if millisecond > state.millisecond {
                 state = (millisecond, 0)
             } else {

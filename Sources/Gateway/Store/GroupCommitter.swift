@@ -42,7 +42,7 @@ public final class GroupCommitter: Sendable {
     }
 
     public func enqueue(_ write: StoreWrite, completion: Completion? = nil) {
-        enqueue(CollectionOfOne(write).map { $0 }, completion: completion)
+        enqueue([write], completion: completion)
     }
 
     /// Writes `writes` and waits until they are durable.
