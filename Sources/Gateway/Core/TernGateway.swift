@@ -43,7 +43,7 @@ public final class TernGateway: Sendable {
         self.config = config
         self.store = store
         self.logger = logger
-        committer = GroupCommitter(store: store, logger: logger)
+        committer = GroupCommitter(store: store, logger: logger, delay: .milliseconds(config.server.commitDelayMilliseconds))
         registry = SessionRegistry()
         delivery = ClientDelivery(registry: registry, committer: committer, store: store, logger: logger)
         correlations = CorrelationCache()

@@ -21,11 +21,15 @@ public final class GroupCommitter: Sendable {
     private let logger: Logger
     /// Upper bound of writes per transaction, so one commit stays short.
     private let maximumBatch: Int
+    /// How long a small batch may wait for company (`commit_delay_ms`): fewer, larger
+    /// transactions (and fsyncs) at moderate load, for that much more latency.
+    private let delay: Duration
 
-    public init(store: any MessageStore, logger: Logger, maximumBatch: Int = 20_000) {
+    public init(store: any MessageStore, logger: Logger, maximumBatch: Int = 20_000, delay: Duration = .zero) {
         self.store = store
         self.logger = logger
         self.maximumBatch = maximumBatch
+        self.delay = delay
     }
 
     /// Queues writes; `completion` runs (on a background thread) once they are durable, or with
@@ -57,6 +61,10 @@ public final class GroupCommitter: Sendable {
 
     private func drain() async {
         while true {
+            // A batch that is already large goes at once; only a small one waits for more.
+            if delay > .zero, state.withLockedValue({ $0.writes.count }) < 256 {
+                try? await Task.sleep(for: delay)
+            }
             let batch = state.withLockedValue { pending -> (writes: [StoreWrite], completions: [Completion])? in
                 if pending.writes.isEmpty && pending.completions.isEmpty {
                     pending.committing = false

@@ -1,0 +1,58 @@
+import Foundation
+import Gateway
+import Logging
+import NIOConcurrencyHelpers
+import Store
+import Testing
+
+@Suite("GroupCommitter on a real SQLite file")
+struct GroupCommitterTests {
+    static func message(_ id: Int64) -> Message {
+        Message(id: MessageID(rawValue: id), accountID: 1, systemID: "a", source: WireAddress(value: "Tern"),
+                destination: WireAddress(value: "447700900123"), shortMessage: [0x41], receivedAt: Date())
+    }
+
+    static func withStore(_ body: (SQLiteMessageStore) async throws -> Void) async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tern-commit-\(UUID().uuidString)").path
+        let store = try SQLiteMessageStore(path: path + "/tern.sqlite", durability: .normal)
+        try await store.migrate()
+        try await body(store)
+        try await store.close()
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    @Test("writes from many callers share transactions; each completion runs after its writes are durable")
+    func groups() async throws {
+        try await Self.withStore { store in
+            let committer = GroupCommitter(store: store, logger: Logger(label: "test"), delay: .milliseconds(1))
+            let completed = NIOLockedValueBox(0)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for id in 1...500 {
+                    group.addTask {
+                        try await committer.commit([.accept(Self.message(Int64(id)))])
+                        // Durable when the completion runs: the store has it.
+                        #expect(try await store.message(MessageID(rawValue: Int64(id))) != nil)
+                        completed.withLockedValue { $0 += 1 }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            #expect(completed.withLockedValue { $0 } == 500)
+        }
+    }
+
+    @Test("a batch the store refuses fails every completion in it, and the next batch goes on")
+    func failure() async throws {
+        try await Self.withStore { store in
+            let committer = GroupCommitter(store: store, logger: Logger(label: "test"))
+            try await committer.commit([.accept(Self.message(1))])
+            await #expect(throws: (any Error).self) {
+                try await committer.commit([.accept(Self.message(2)), .accept(Self.message(1))])
+            }
+            // All or nothing: message 2 of the refused batch is not there.
+            #expect(try await store.message(MessageID(rawValue: 2)) == nil)
+            try await committer.commit([.accept(Self.message(3))])
+            #expect(try await store.message(MessageID(rawValue: 3)) != nil)
+        }
+    }
+}
