@@ -98,7 +98,7 @@ public final class TernGateway: Sendable {
                 committer.enqueue(.transition(MessageTransition(messageID: message.id, state: .rejected, errorCode: 0x0B, detail: "no route after restart")))
                 continue
             }
-            _ = dispatcher.reserve()
+            dispatcher.adopt()
             dispatcher.dispatch(DispatchItem(message: message, connectors: route.connectors))
             recovered += 1
         }

@@ -98,6 +98,12 @@ public final class Dispatcher: Sendable {
         }
     }
 
+    /// Counts messages that were accepted before (recovered after a restart): they are in the
+    /// store already, so they are taken even beyond the limit.
+    public func adopt(_ count: Int = 1) {
+        outstanding.withLockedValue { $0 += count }
+    }
+
     /// Gives back room reserved for messages that were not accepted after all.
     public func unreserve(_ count: Int = 1) {
         outstanding.withLockedValue { $0 -= count }
