@@ -66,6 +66,16 @@ final class ServerProcess {
     }
 }
 
+/// `TernProcess.run` on a Dispatch thread: it blocks until the process ends, which must not
+/// happen on the cooperative pool that the other tests share.
+func runTern(_ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async {
+            continuation.resume(with: Result { try TernProcess.run(arguments) })
+        }
+    }
+}
+
 final class LockedText: @unchecked Sendable {
     private let lock = NSLock()
     private var value = ""
@@ -170,15 +180,15 @@ struct ServeProcessTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let port = try await ServerProcess.freePort()
         let config = try Self.writeConfig(directory: directory, port: port, upstreamPort: nil)
-        let added = try TernProcess.run(["admin", "accounts", "add", "shop1", "--password", "pw123456", "--throughput", "50", "--allow", "127.0.0.0/8", "--config", config])
+        let added = try await runTern(["admin", "accounts", "add", "shop1", "--password", "pw123456", "--throughput", "50", "--allow", "127.0.0.0/8", "--config", config])
         #expect(added.status == 0, "\(added.stderr)")
         #expect(added.stdout.contains("shop1"))
-        let duplicate = try TernProcess.run(["admin", "accounts", "add", "shop1", "--config", config])
+        let duplicate = try await runTern(["admin", "accounts", "add", "shop1", "--config", config])
         #expect(duplicate.status != 0)
         #expect(duplicate.stderr.contains("already exists"))
-        let tooLong = try TernProcess.run(["admin", "accounts", "add", "shop2", "--password", "muchtoolongpassword", "--config", config])
+        let tooLong = try await runTern(["admin", "accounts", "add", "shop2", "--password", "muchtoolongpassword", "--config", config])
         #expect(tooLong.status != 0)
-        let list = try TernProcess.run(["admin", "accounts", "list", "--json", "--config", config])
+        let list = try await runTern(["admin", "accounts", "list", "--json", "--config", config])
         #expect(list.stdout.contains("\"system_id\":\"shop1\""))
         #expect(list.stdout.contains("\"throughput\":50"))
         #expect(!list.stdout.contains("pw123456"))
@@ -190,15 +200,15 @@ struct ServeProcessTests {
         #expect(try await client.bind(.transmitter, systemID: "shop1", password: "pw123456").commandStatus == .ok)
         await client.unbind()
 
-        let disabled = try TernProcess.run(["admin", "accounts", "set", "shop1", "--disable", "--config", config])
+        let disabled = try await runTern(["admin", "accounts", "set", "shop1", "--disable", "--config", config])
         #expect(disabled.status == 0, "\(disabled.stderr)")
         let refused = try await SMPPClient.connect(host: "127.0.0.1", port: port, group: MultiThreadedEventLoopGroup.singleton)
         #expect(try await refused.bind(.transmitter, systemID: "shop1", password: "pw123456").commandStatus == .bindFailed)
         await refused.close()
 
-        let removed = try TernProcess.run(["admin", "accounts", "remove", "shop1", "--config", config])
+        let removed = try await runTern(["admin", "accounts", "remove", "shop1", "--config", config])
         #expect(removed.status == 0)
-        let gone = try TernProcess.run(["admin", "accounts", "remove", "shop1", "--config", config])
+        let gone = try await runTern(["admin", "accounts", "remove", "shop1", "--config", config])
         #expect(gone.status != 0)
     }
 
@@ -212,7 +222,7 @@ struct ServeProcessTests {
         defer { Task { await sink.stop() } }
         let port = try await ServerProcess.freePort()
         let config = try Self.writeConfig(directory: directory, port: port, upstreamPort: sink.port)
-        #expect(try TernProcess.run(["admin", "accounts", "add", "crash", "--password", "crash", "--config", config]).status == 0)
+        #expect(try await runTern(["admin", "accounts", "add", "crash", "--password", "crash", "--config", config]).status == 0)
 
         let server = try ServerProcess(config: config)
         try await ServerProcess.waitForPort(port)

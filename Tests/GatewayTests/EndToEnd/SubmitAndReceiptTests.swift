@@ -293,8 +293,15 @@ struct IndependentClientTests {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let data = try await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
+        // Blocking reads and waits go to a Dispatch thread: on the cooperative pool (2 threads
+        // here) they would stall every other test running in parallel.
+        let data = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
+            DispatchQueue.global().async {
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                continuation.resume(returning: data)
+            }
+        }
         #expect(process.terminationStatus == 0)
         struct Result: Decodable {
             struct Receipt: Decodable { let text: String; let receipted_message_id: String? }
