@@ -1,4 +1,5 @@
 import Foundation
+import Gateway
 import NIOCore
 import SMPP
 
@@ -309,25 +310,8 @@ final class SinkSMSCHandler: ChannelInboundHandler {
     private func receiptDate(now: Date) -> ReceiptDate {
         let seconds = Int64(now.timeIntervalSince1970)
         if seconds == dateCache.second { return dateCache.date }
-        let date = Self.utcReceiptDate(epochSeconds: seconds)
+        let date = ReceiptBuilder.receiptDate(Date(timeIntervalSince1970: Double(seconds)))
         dateCache = (seconds, date)
         return date
-    }
-
-    /// Civil date from days since 1970 (Howard Hinnant's algorithm), without a calendar object.
-    static func utcReceiptDate(epochSeconds: Int64) -> ReceiptDate {
-        let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
-        let secondOfDay = epochSeconds - days * 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return ReceiptDate(year: Int(year % 100), month: Int(month), day: Int(day),
-                           hour: Int(secondOfDay / 3600), minute: Int(secondOfDay % 3600 / 60))
     }
 }
