@@ -51,6 +51,9 @@ struct AdminCommand: AsyncParsableCommand {
         @Option(help: "Hours a receipt waits for a receiver session.")
         var receiptHours: Int?
 
+        @Option(help: "Send delivery receipts to this account's clients: on or off.")
+        var receipts: String?
+
         func apply(to account: inout Account) throws {
             if let maxBinds {
                 guard maxBinds >= 0 else { throw ValidationError("--max-binds must be 0 or more") }
@@ -73,6 +76,12 @@ struct AdminCommand: AsyncParsableCommand {
             if let receiptHours {
                 guard receiptHours > 0 else { throw ValidationError("--receipt-hours must be at least 1") }
                 account.receipts.keepSeconds = receiptHours * 3600
+            }
+            switch receipts {
+            case nil: break
+            case "on": account.receipts.enabled = true
+            case "off": account.receipts.enabled = false
+            case let other?: throw ValidationError("--receipts \(other): say on or off")
             }
         }
     }
@@ -203,13 +212,14 @@ struct AdminCommand: AsyncParsableCommand {
         let networks = account.allowedNetworks.isEmpty ? "any" : account.allowedNetworks.map(\.description).joined(separator: ",")
         return "\(account.systemID)  \(account.enabled ? "enabled" : "disabled")  max_binds=\(account.maxBinds == 0 ? "unlimited" : String(account.maxBinds))"
             + "  throughput=\(account.throughput.map { "\($0)/s" } ?? "unlimited")  allow=\(networks)"
-            + "  receipts_kept=\(account.receipts.keepSeconds / 3600)h"
+            + "  receipts=\(account.receipts.enabled ? "on" : "off") receipts_kept=\(account.receipts.keepSeconds / 3600)h"
     }
 
     static func json(_ account: Account, password: String?) -> String {
         var object: [String: Any] = [
             "system_id": account.systemID, "enabled": account.enabled, "max_binds": account.maxBinds,
             "allowed_networks": account.allowedNetworks.map(\.description), "receipt_keep_seconds": account.receipts.keepSeconds,
+            "receipts": account.receipts.enabled,
         ]
         object["throughput"] = account.throughput ?? NSNull()
         if let id = account.id { object["id"] = id }

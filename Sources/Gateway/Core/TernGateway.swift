@@ -209,8 +209,8 @@ public final class TernGateway: Sendable {
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
-    func receiptKeepSeconds(accountID: Int64) -> Int {
-        cachedAccount(accountID)?.receipts.keepSeconds ?? ReceiptPreferences().keepSeconds
+    func receiptPreferences(accountID: Int64) -> ReceiptPreferences {
+        cachedAccount(accountID)?.receipts ?? ReceiptPreferences()
     }
 }
 
@@ -247,10 +247,15 @@ extension TernGateway: ConnectorDelegate, Dispatcher.Observer {
 
     private func settle(_ correlation: Correlation, receipt: UpstreamReceipt) {
         counters.withLockedValue { $0.receiptsMatched += 1 }
+        // The client hears of the new state only once it is durable, so a query_sm right after
+        // the receipt tells the same state.
+        let preferences = receiptPreferences(accountID: correlation.accountID)
         committer.enqueue(.transition(MessageTransition(messageID: correlation.messageID, at: receipt.doneAt ?? Date(), state: receipt.state,
-                                                        errorCode: receipt.errorCode, detail: "receipt")))
-        delivery.receipt(for: correlation, state: receipt.state, errorCode: receipt.errorCode, doneAt: receipt.doneAt ?? Date(),
-                         keepSeconds: receiptKeepSeconds(accountID: correlation.accountID))
+                                                        errorCode: receipt.errorCode, detail: "receipt"))) { result in
+            guard case .success = result else { return }
+            self.delivery.receipt(for: correlation, state: receipt.state, errorCode: receipt.errorCode, doneAt: receipt.doneAt ?? Date(),
+                                  preferences: preferences)
+        }
     }
 
     public func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage) {
@@ -277,6 +282,6 @@ extension TernGateway: ConnectorDelegate, Dispatcher.Observer {
 
     public func dispatcher(finished message: Message, state: MessageLifecycle, errorCode: Int) {
         delivery.receipt(for: Correlation(message), state: state, errorCode: errorCode, doneAt: Date(),
-                         keepSeconds: receiptKeepSeconds(accountID: message.accountID))
+                         preferences: receiptPreferences(accountID: message.accountID))
     }
 }

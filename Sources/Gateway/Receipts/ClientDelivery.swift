@@ -39,12 +39,13 @@ public final class ClientDelivery: Sendable {
 
     public var counts: Counters { counters.withLockedValue { $0 } }
 
-    /// Sends (or stores) the receipt for a message that reached `state`, if its client asked for one.
-    public func receipt(for correlation: Correlation, state: MessageLifecycle, errorCode: Int, doneAt: Date, keepSeconds: Int) {
+    /// Sends (or stores) the receipt for a message that reached `state`, if its client asked for
+    /// one and the account takes receipts.
+    public func receipt(for correlation: Correlation, state: MessageLifecycle, errorCode: Int, doneAt: Date, preferences: ReceiptPreferences) {
         let wanted = RegisteredDelivery(rawValue: correlation.registeredDelivery).wantsReceipt(delivered: state == .delivered)
-        guard wanted, state.isFinal else { return }
+        guard wanted, state.isFinal, preferences.enabled else { return }
         let pending = PendingReceipt(messageID: correlation.messageID, accountID: correlation.accountID, state: state,
-                                     errorCode: errorCode, doneAt: doneAt, expiresAt: doneAt.addingTimeInterval(Double(keepSeconds)))
+                                     errorCode: errorCode, doneAt: doneAt, expiresAt: doneAt.addingTimeInterval(Double(preferences.keepSeconds)))
         send(correlation, pending: pending, alreadyStored: false)
     }
 

@@ -97,6 +97,30 @@ struct SubmitAndReceiptTests {
         await receiver.unbind()
     }
 
+    @Test("an account with receipts off gets none, even when its client asks")
+    func receiptsOff() async throws {
+        let harness = try await GatewayHarness(account: { $0.receipts.enabled = false })
+        defer { Task { await harness.stop() } }
+        let client = try await harness.boundClient()
+        let response = try await client.request(submitSM(text: "quiet"))
+        let id = try #require({ () -> String? in
+            if case .submitSMResp(let resp) = response.body { return resp.messageID }
+            return nil
+        }())
+        // Wait until the message is delivered, then check no receipt came or was queued.
+        var state = MessageLifecycle.accepted
+        for _ in 0..<250 where state != .delivered {
+            try await Task.sleep(for: .milliseconds(20))
+            state = try await harness.stored(id).state
+        }
+        #expect(state == .delivered)
+        let receipts = await client.deliveries(count: 1, timeout: .milliseconds(300))
+        #expect(receipts.isEmpty)
+        let accountID = try #require(try await harness.store.account(systemID: harness.systemID)?.id)
+        #expect(try await harness.store.pendingReceiptCount(accountID: accountID) == 0)
+        await client.unbind()
+    }
+
     @Test("a long message in three UDH parts is three ids joined as one logical message, each with its receipt")
     func longMessage() async throws {
         let harness = try await GatewayHarness()

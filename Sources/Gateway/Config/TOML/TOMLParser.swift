@@ -311,12 +311,12 @@ struct TOMLParser {
         switch byte {
         case UInt8(ascii: "\""):
             if peek(1) == UInt8(ascii: "\""), peek(2) == UInt8(ascii: "\"") {
-                return TOMLValue(.string(try parseMultilineBasicString()), line: start.line, column: start.column)
+                return TOMLValue(.string(try parseMultilineString(quote: UInt8(ascii: "\""))), line: start.line, column: start.column)
             }
             return TOMLValue(.string(try parseBasicString()), line: start.line, column: start.column)
         case UInt8(ascii: "'"):
             if peek(1) == UInt8(ascii: "'"), peek(2) == UInt8(ascii: "'") {
-                return TOMLValue(.string(try parseMultilineLiteralString()), line: start.line, column: start.column)
+                return TOMLValue(.string(try parseMultilineString(quote: UInt8(ascii: "'"))), line: start.line, column: start.column)
             }
             return TOMLValue(.string(try parseLiteralString()), line: start.line, column: start.column)
         case UInt8(ascii: "["):
@@ -422,23 +422,26 @@ struct TOMLParser {
         }
     }
 
-    private mutating func parseMultilineBasicString() throws(TOMLError) -> String {
+    /// `"""…"""` (basic: escapes and line-ending backslashes) or `'''…'''` (literal: as written).
+    private mutating func parseMultilineString(quote: UInt8) throws(TOMLError) -> String {
         let start = mark
+        let isBasic = quote == UInt8(ascii: "\"")
         position += 3
         if atNewline { try consumeNewline() }
         var out: [UInt8] = []
         while true {
             guard let byte = peek() else {
-                throw error("unterminated multi-line string: add the closing \"\"\"", at: start)
+                let closing = String(repeating: Character(Unicode.Scalar(quote)), count: 3)
+                throw error("unterminated multi-line string: add the closing \(closing)", at: start)
             }
-            if byte == UInt8(ascii: "\"") {
+            if byte == quote {
                 if let closed = try closeMultiline(quote: byte, into: &out) { return closed }
                 continue
             }
             if atNewline {
                 try consumeNewline()
                 out.append(UInt8(ascii: "\n"))
-            } else if byte == UInt8(ascii: "\\") {
+            } else if isBasic, byte == UInt8(ascii: "\\") {
                 // A backslash ending a line joins it to the next, dropping the whitespace between.
                 var look = position + 1
                 while look < bytes.count, bytes[look] == UInt8(ascii: " ") || bytes[look] == UInt8(ascii: "\t") { look += 1 }
@@ -475,30 +478,6 @@ struct TOMLParser {
             }
             if isForbiddenControl(byte) { throw error("control character U+\(hex(byte)) in a string") }
             position += 1
-        }
-    }
-
-    private mutating func parseMultilineLiteralString() throws(TOMLError) -> String {
-        let start = mark
-        position += 3
-        if atNewline { try consumeNewline() }
-        var out: [UInt8] = []
-        while true {
-            guard let byte = peek() else {
-                throw error("unterminated multi-line string: add the closing '''", at: start)
-            }
-            if byte == UInt8(ascii: "'") {
-                if let closed = try closeMultiline(quote: byte, into: &out) { return closed }
-                continue
-            }
-            if atNewline {
-                try consumeNewline()
-                out.append(UInt8(ascii: "\n"))
-            } else {
-                if isForbiddenControl(byte) { throw error("control character U+\(hex(byte)) in a string") }
-                out.append(byte)
-                position += 1
-            }
         }
     }
 
