@@ -29,12 +29,20 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Debian's liblua5.4 (apt: liblua5.4-dev), with a header shim for what Swift cannot import.
+        .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
+        // Lua hooks: the sandboxed VM, plugins, the hook chain. Knows nothing of SMPP or NIO.
+        .target(
+            name: "Scripting",
+            dependencies: ["CLua"]
+        ),
         // The domain: accounts, messages, config, pipeline, dispatcher, sessions. Knows no
         // concrete database and no concrete upstream.
         .target(
             name: "Gateway",
             dependencies: [
                 "SMPP",
+                "Scripting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -119,6 +127,10 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
+        ),
+        .testTarget(
+            name: "ScriptingTests",
+            dependencies: ["Scripting"]
         ),
         .testTarget(
             name: "StoreTests",

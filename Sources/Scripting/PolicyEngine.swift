@@ -1,0 +1,420 @@
+import CLua
+import Foundation
+
+/// Runs the hook chain in one VM: global plugins, then the reseller's policy, then the account's.
+///
+/// Not `Sendable`: an engine belongs to one thread (`ScriptRuntime` keeps one per thread).
+/// Every call leaves the Lua stack as it found it, whatever the scripts did.
+public final class PolicyEngine {
+    public let generation: Int
+    let vm: LuaVM
+    private var globals: [LoadedPlugin] = []
+    private var policies: [String: LoadedPlugin] = [:]
+    private let logSink: (ScriptLogLine) -> Void
+    private var tracing = false
+    private var traceLogs: [ScriptLogLine] = []
+
+    struct LoadedPlugin {
+        let name: String
+        let file: String
+        /// Registry references by `Hook.index`; 0 where the plugin has no such hook.
+        var hooks: [Int32] = Array(repeating: 0, count: Hook.allCases.count)
+
+        func has(_ hook: Hook) -> Bool { hooks[hook.index] != 0 }
+    }
+
+    /// Builds a VM and loads every plugin of `set`, running each `init`. Throws the first
+    /// problem, with the file and line Lua reported.
+    public init(_ set: ScriptSet, connectors: @escaping @Sendable () -> [String: ConnectorStatus] = { [:] },
+                log: @escaping (ScriptLogLine) -> Void = { _ in }) throws(ScriptError) {
+        generation = set.generation
+        vm = try LuaVM(limits: set.limits)
+        logSink = log
+        vm.host.connectors = connectors
+        vm.host.log = { [unowned self] line in
+            if self.tracing { self.traceLogs.append(line) }
+            self.logSink(line)
+        }
+        for source in set.plugins {
+            globals.append(try load(source))
+        }
+        for (file, source) in set.policies.sorted(by: { $0.key < $1.key }) {
+            policies[file] = try load(source)
+        }
+    }
+
+    public var pluginNames: [String] { globals.map(\.name) }
+    public func hasPolicy(_ file: String) -> Bool { policies[file] != nil }
+    public var memoryInUse: Int { vm.memoryInUse }
+
+    // MARK: Loading
+
+    private func load(_ source: PluginSource) throws(ScriptError) -> LoadedPlugin {
+        let state = vm.state
+        let base = vm.top
+        defer { vm.setTop(base) }
+        try vm.loadChunk(source.text, name: "@" + source.file)
+        try vm.pushNewEnvironment()
+        // The chunk's first upvalue is _ENV: give the plugin its own globals.
+        _ = lua_setupvalue(state, -2, 1)
+        vm.host.plugin = source.name
+        if let failure = vm.protectedCall(arguments: 0, results: 1) {
+            throw Self.loadError(failure, file: source.file, step: "loading")
+        }
+        guard lua_type(state, -1) == LUA_TTABLE else {
+            let type = String(cString: lua_typename(state, lua_type(state, -1)))
+            throw .badAnswer("\(source.file): a plugin must return a table of hook functions (it returned a \(type) value)")
+        }
+        let table = vm.top
+        var plugin = LoadedPlugin(name: source.name, file: source.file)
+        let known = Set(Hook.allCases.map(\.rawValue) + ["init"])
+        lua_pushnil(state)
+        while lua_next(state, table) != 0 {
+            let key = lua_type(state, -2) == LUA_TSTRING ? vm.string(at: -2) : nil
+            clua_pop(state, 1)
+            guard let key, known.contains(key) else {
+                let names = Hook.allCases.map(\.rawValue).joined(separator: ", ")
+                throw .badAnswer("\(source.file): the returned table has '\(key ?? "a non-string key")', which is not a hook (hooks: \(names), init)")
+            }
+        }
+        for hook in Hook.allCases {
+            vm.pushString(hook.rawValue)
+            switch lua_rawget(state, table) {
+            case LUA_TNIL:
+                clua_pop(state, 1)
+            case LUA_TFUNCTION:
+                plugin.hooks[hook.index] = luaL_ref(state, CLUA_REGISTRYINDEX)
+            default:
+                throw .badAnswer("\(source.file): \(hook.rawValue) must be a function")
+            }
+        }
+        vm.pushString("init")
+        switch lua_rawget(state, table) {
+        case LUA_TNIL:
+            break
+        case LUA_TFUNCTION:
+            var settings = source.settings
+            settings["name"] = settings["name"] ?? .string(source.name)
+            vm.push(.table(settings))
+            vm.host.lookupDirectory = (source.file as NSString).deletingLastPathComponent.isEmpty
+                ? "." : (source.file as NSString).deletingLastPathComponent
+            defer { vm.host.lookupDirectory = nil }
+            if let failure = vm.protectedCall(arguments: 1, results: 0) {
+                throw Self.loadError(failure, file: source.file, step: "init")
+            }
+        default:
+            throw .badAnswer("\(source.file): init must be a function")
+        }
+        return plugin
+    }
+
+    private static func loadError(_ failure: LuaVM.CallFailure, file: String, step: String) -> ScriptError {
+        switch failure {
+        case .rejected(let status, let reason):
+            return .runtime("\(file): tern.reject(\(status), \(reason)) called while \(step); it belongs in a hook")
+        case .error(.runtime(let message)):
+            return .runtime(step == "init" ? "\(message) (in init)" : message)
+        case .error(let error):
+            return step == "init" ? .runtime("\(file): init: \(error)") : error
+        }
+    }
+
+    // MARK: The message chain
+
+    /// filter → rewrite_sender → route → bill, over the global plugins and then the named
+    /// policy files. `resolveRoute` gets the first `route` answer (nil when no plugin answered)
+    /// and the current sender, and returns the connectors or a rejection: the caller owns the
+    /// config's routes and the list of connectors that exist.
+    public func evaluate(_ message: ScriptMessage, policies files: [String], trace: Bool = false,
+                         resolveRoute: ([String]?, String) -> Result<[String], PolicyRejection>) -> PolicyDecision {
+        var decision = PolicyDecision()
+        let base = vm.top
+        tracing = trace
+        defer {
+            vm.setTop(base)
+            tracing = false
+        }
+        var chain = globals
+        for file in files {
+            guard let policy = policies[file] else {
+                decision.rejection = PolicyRejection(.failed(.unreadable(file: file, reason: "policy is not loaded")), plugin: file, hook: .filter)
+                return decision
+            }
+            chain.append(policy)
+        }
+        pushMessage(message)
+        let messageIndex = vm.top
+
+        for plugin in chain where plugin.has(.filter) {
+            if case .failure(let rejection) = invoke(plugin, .filter, argument: messageIndex, into: &decision) {
+                decision.rejection = rejection
+                return decision
+            }
+            vm.setTop(messageIndex)
+        }
+
+        var source = message.source
+        for plugin in chain where plugin.has(.rewriteSender) {
+            switch invoke(plugin, .rewriteSender, argument: messageIndex, into: &decision) {
+            case .failure(let rejection):
+                decision.rejection = rejection
+                return decision
+            case .success(.null):
+                break
+            case .success(.string(let rewritten)) where !rewritten.isEmpty:
+                source = rewritten
+                decision.source = rewritten
+                vm.pushString(rewritten)
+                lua_setfield(vm.state, messageIndex, "source")
+            case .success(let other):
+                decision.rejection = PolicyRejection(.failed(.badAnswer("rewrite_sender must answer a non-empty string or nothing (answered \(other))")), plugin: plugin.name, hook: .rewriteSender)
+                return decision
+            }
+            vm.setTop(messageIndex)
+        }
+
+        var answer: [String]?
+        for plugin in chain where plugin.has(.route) {
+            switch invoke(plugin, .route, argument: messageIndex, into: &decision) {
+            case .failure(let rejection):
+                decision.rejection = rejection
+                return decision
+            case .success(.null):
+                break
+            case .success(let value):
+                guard let connectors = Self.connectorList(value) else {
+                    decision.rejection = PolicyRejection(.failed(.badAnswer("route must answer a connector name, a list of names, or nothing (answered \(value))")), plugin: plugin.name, hook: .route)
+                    return decision
+                }
+                answer = connectors
+                decision.routedBy = plugin.name
+            }
+            vm.setTop(messageIndex)
+            if answer != nil { break }
+        }
+        switch resolveRoute(answer, source) {
+        case .failure(let rejection):
+            decision.rejection = rejection
+            return decision
+        case .success(let route):
+            decision.route = route
+            vm.push(.list(route.map { .string($0) }))
+            lua_setfield(vm.state, messageIndex, "route")
+        }
+
+        var price = message.price
+        var priceAfterGlobals = price
+        for (position, plugin) in chain.enumerated() {
+            if plugin.has(.bill) {
+                switch invoke(plugin, .bill, argument: messageIndex, into: &decision) {
+                case .failure(let rejection):
+                    decision.rejection = rejection
+                    return decision
+                case .success(.null):
+                    break
+                case .success(let value):
+                    guard let amount = Self.price(value) else {
+                        decision.rejection = PolicyRejection(.failed(.badAnswer("bill must answer a price in integer minor units, at least 0 (answered \(value))")), plugin: plugin.name, hook: .bill)
+                        return decision
+                    }
+                    price = amount
+                    lua_pushinteger(vm.state, lua_Integer(amount))
+                    lua_setfield(vm.state, messageIndex, "price")
+                }
+                vm.setTop(messageIndex)
+            }
+            if position == globals.count - 1 { priceAfterGlobals = price }
+        }
+        decision.price = price
+        if message.reseller != nil { decision.resellerPrice = priceAfterGlobals }
+        return decision
+    }
+
+    // MARK: Binds and MO
+
+    /// `authenticate(bind)` over the chain: any refusal wins, then any acceptance.
+    public func authenticate(_ bind: ScriptBind, policies files: [String]) -> AuthenticationVerdict {
+        let base = vm.top
+        defer { vm.setTop(base) }
+        let chain = globals + files.compactMap { policies[$0] }
+        guard chain.contains(where: { $0.has(.authenticate) }) else { return .noAnswer }
+        lua_createtable(vm.state, 0, 6)
+        vm.setField("system_id", string: bind.systemID)
+        vm.setField("password", string: bind.password)
+        vm.setField("bind_type", string: bind.bindType)
+        vm.setField("remote", string: bind.remote)
+        vm.setField("tls", boolean: bind.tls)
+        vm.setField("interface_version", integer: bind.interfaceVersion)
+        let bindIndex = vm.top
+        var verdict = AuthenticationVerdict.noAnswer
+        var ignored = PolicyDecision()
+        for plugin in chain where plugin.has(.authenticate) {
+            switch invoke(plugin, .authenticate, argument: bindIndex, into: &ignored) {
+            case .failure(let rejection):
+                if case .rejected(let status, _) = rejection.cause { return .refused(status: status, plugin: plugin.name) }
+                return .failed(rejection)
+            case .success(.null):
+                break
+            case .success(.boolean(true)):
+                verdict = .accepted(plugin: plugin.name)
+            case .success(.boolean(false)):
+                return .refused(status: "ESME_RBINDFAIL", plugin: plugin.name)
+            case .success(.string(let status)):
+                return .refused(status: status, plugin: plugin.name)
+            case .success(let other):
+                return .failed(PolicyRejection(.failed(.badAnswer("authenticate must answer true, false, a status name or nothing (answered \(other))")), plugin: plugin.name, hook: .authenticate))
+            }
+            vm.setTop(bindIndex)
+        }
+        return verdict
+    }
+
+    /// `route_mo(mo)` over the global plugins: the first account named, or nil.
+    public func routeMO(_ mo: ScriptMO) -> Result<(account: String, plugin: String)?, PolicyRejection> {
+        let base = vm.top
+        defer { vm.setTop(base) }
+        guard globals.contains(where: { $0.has(.routeMO) }) else { return .success(nil) }
+        lua_createtable(vm.state, 0, 5)
+        vm.setField("source", string: mo.source)
+        vm.setField("destination", string: mo.destination)
+        vm.setField("text", string: mo.text)
+        vm.setField("data_coding", integer: mo.dataCoding)
+        vm.setField("connector", string: mo.connector)
+        let moIndex = vm.top
+        var ignored = PolicyDecision()
+        for plugin in globals where plugin.has(.routeMO) {
+            switch invoke(plugin, .routeMO, argument: moIndex, into: &ignored) {
+            case .failure(let rejection):
+                return .failure(rejection)
+            case .success(.null):
+                break
+            case .success(.string(let account)) where !account.isEmpty:
+                return .success((account, plugin.name))
+            case .success(let other):
+                return .failure(PolicyRejection(.failed(.badAnswer("route_mo must answer an account's system_id or nothing (answered \(other))")), plugin: plugin.name, hook: .routeMO))
+            }
+            vm.setTop(moIndex)
+        }
+        return .success(nil)
+    }
+
+    // MARK: One hook alone
+
+    /// What one hook of one loaded plugin (global or policy, by name or file) answers for
+    /// `message`; for tests and `tern script test`.
+    public func call(_ hook: Hook, plugin name: String, message: ScriptMessage) -> HookAnswer {
+        guard let plugin = globals.first(where: { $0.name == name || $0.file == name }) ?? policies[name]
+            ?? policies.values.first(where: { $0.name == name }) else {
+            return .failed(.unreadable(file: name, reason: "no such plugin is loaded"))
+        }
+        guard plugin.has(hook) else { return .notDefined }
+        let base = vm.top
+        defer { vm.setTop(base) }
+        pushMessage(message)
+        var ignored = PolicyDecision()
+        switch invoke(plugin, hook, argument: vm.top, into: &ignored) {
+        case .success(let value): return .answer(value)
+        case .failure(let rejection):
+            switch rejection.cause {
+            case .rejected(let status, let reason): return .rejected(status: status, reason: reason)
+            case .failed(let error): return .failed(error)
+            }
+        }
+    }
+
+    // MARK: Calls
+
+    /// Calls one hook with the table at `argument`; on success the answer is read and left on
+    /// the stack (the caller resets the top).
+    private func invoke(_ plugin: LoadedPlugin, _ hook: Hook, argument: Int32, into decision: inout PolicyDecision) -> Result<ScriptValue, PolicyRejection> {
+        let state = vm.state
+        lua_rawgeti(state, CLUA_REGISTRYINDEX, lua_Integer(plugin.hooks[hook.index]))
+        lua_pushvalue(state, argument)
+        vm.host.plugin = plugin.name
+        let started = tracing ? DispatchTime.now().uptimeNanoseconds : 0
+        let logStart = traceLogs.count
+        let failure = vm.protectedCall(arguments: 1, results: 1)
+        var result: Result<ScriptValue, PolicyRejection>
+        switch failure {
+        case nil:
+            result = .success(vm.value(at: -1))
+        case .rejected(let status, let reason)?:
+            result = .failure(PolicyRejection(.rejected(status: status, reason: reason), plugin: plugin.name, hook: hook))
+        case .error(let error)?:
+            result = .failure(PolicyRejection(.failed(error), plugin: plugin.name, hook: hook))
+        }
+        if tracing {
+            let elapsed = DispatchTime.now().uptimeNanoseconds - started
+            let answer: String
+            switch result {
+            case .success(let value): answer = value == .null ? "nothing" : value.description
+            case .failure(let rejection):
+                switch rejection.cause {
+                case .rejected(let status, let reason): answer = "reject \(status) \"\(reason)\""
+                case .failed(let error): answer = "error: \(error)"
+                }
+            }
+            decision.trace.append(HookCall(plugin: plugin.name, hook: hook, answer: answer, nanoseconds: elapsed,
+                                           logs: Array(traceLogs[logStart...])))
+        }
+        return result
+    }
+
+    private func pushMessage(_ message: ScriptMessage) {
+        let state = vm.state
+        lua_createtable(state, 0, 22)
+        vm.setField("id", string: message.id)
+        vm.setField("account", string: message.account)
+        vm.setField("reseller", string: message.reseller)
+        vm.setField("source", string: message.source)
+        vm.setField("source_ton", integer: message.sourceTON)
+        vm.setField("source_npi", integer: message.sourceNPI)
+        vm.setField("destination", string: message.destination)
+        vm.setField("destination_ton", integer: message.destinationTON)
+        vm.setField("destination_npi", integer: message.destinationNPI)
+        vm.setField("text", string: message.text)
+        vm.setField("data_coding", integer: message.dataCoding)
+        vm.setField("esm_class", integer: message.esmClass)
+        vm.setField("registered_delivery", integer: message.registeredDelivery)
+        vm.setField("service_type", string: message.serviceType)
+        vm.setField("parts", integer: message.parts)
+        vm.setField("client_ip", string: message.clientIP)
+        vm.setField("volume", integer: message.volume)
+        vm.push(.table(message.tlvs))
+        lua_setfield(state, -2, "tlvs")
+        if let route = message.route {
+            vm.push(.list(route.map { .string($0) }))
+            lua_setfield(state, -2, "route")
+        }
+        if let price = message.price {
+            vm.setField("price", integer: price)
+        }
+    }
+
+    static func connectorList(_ value: ScriptValue) -> [String]? {
+        switch value {
+        case .string(let name) where !name.isEmpty: return [name]
+        case .list(let values):
+            let names = values.compactMap(\.string)
+            return names.count == values.count && !names.contains("") ? names : nil
+        default: return nil
+        }
+    }
+
+    static func price(_ value: ScriptValue) -> Int? {
+        switch value {
+        case .integer(let amount) where amount >= 0: return Int(amount)
+        case .number(let amount) where amount >= 0 && amount == amount.rounded() && amount < 1e15: return Int(amount)
+        default: return nil
+        }
+    }
+}
+
+/// What a single hook call answered.
+public enum HookAnswer: Sendable, Hashable {
+    case answer(ScriptValue)
+    case rejected(status: String, reason: String)
+    case failed(ScriptError)
+    /// The plugin has no such hook.
+    case notDefined
+}

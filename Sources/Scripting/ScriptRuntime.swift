@@ -1,0 +1,90 @@
+import Foundation
+
+/// The scripting layer of a running gateway: the current `ScriptSet` and, per thread, an engine
+/// built from it. A thread runs one event loop, so hooks run on the session's own loop with no
+/// lock and no hop; a `lua_State` is never shared between threads.
+///
+/// A reload validates the new set by building it once, then installs it; each thread rebuilds
+/// its engine on its next use, so every message sees one generation from start to end.
+public final class ScriptRuntime: @unchecked Sendable {
+    // @unchecked: `set` is only touched under `lock`; engines never leave their thread.
+    private let lock = NSLock()
+    private var set: ScriptSet
+    private let identity: Int
+    private let connectors: @Sendable () -> [String: ConnectorStatus]
+    private let log: @Sendable (ScriptLogLine) -> Void
+
+    public init(_ set: ScriptSet, connectors: @escaping @Sendable () -> [String: ConnectorStatus] = { [:] },
+                log: @escaping @Sendable (ScriptLogLine) -> Void = { _ in }) {
+        self.set = set
+        self.connectors = connectors
+        self.log = log
+        identity = RuntimeIdentity.next()
+    }
+
+    public var current: ScriptSet {
+        lock.lock()
+        defer { lock.unlock() }
+        return set
+    }
+
+    /// Builds the set once on this thread: every file compiles and every `init` succeeds.
+    public func validate(_ candidate: ScriptSet) throws(ScriptError) {
+        _ = try PolicyEngine(candidate, connectors: connectors, log: log)
+    }
+
+    /// Swaps `candidate` in for new work (validate it first).
+    public func install(_ candidate: ScriptSet) {
+        lock.lock()
+        set = candidate
+        lock.unlock()
+    }
+
+    /// This thread's engine for the current generation, built on first use.
+    public func engine() throws(ScriptError) -> PolicyEngine {
+        let wanted = current
+        let cache = EngineCache.forThisThread()
+        if let engine = cache.engines[identity], engine.generation == wanted.generation {
+            return engine
+        }
+        cache.engines[identity] = nil
+        let engine = try PolicyEngine(wanted, connectors: connectors, log: log)
+        cache.engines[identity] = engine
+        return engine
+    }
+}
+
+private enum RuntimeIdentity {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var last = 0
+
+    static func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        last += 1
+        return last
+    }
+}
+
+/// Each thread's engines, by runtime.
+private final class EngineCache {
+    var engines: [Int: PolicyEngine] = [:]
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { pointer in
+            guard let pointer else { return }
+            Unmanaged<EngineCache>.fromOpaque(pointer).release()
+        }
+        return key
+    }()
+
+    static func forThisThread() -> EngineCache {
+        if let pointer = pthread_getspecific(key) {
+            return Unmanaged<EngineCache>.fromOpaque(pointer).takeUnretainedValue()
+        }
+        let cache = EngineCache()
+        pthread_setspecific(key, Unmanaged.passRetained(cache).toOpaque())
+        return cache
+    }
+}

@@ -1,0 +1,145 @@
+import Testing
+@testable import Scripting
+
+/// Every way out of the sandbox is refused, and the VM keeps serving afterwards.
+@Suite struct SandboxTests {
+    static let escapes: [(String, String)] = [
+        ("io", "return io.open('/etc/passwd')"),
+        ("os", "return os.execute('true')"),
+        ("require", "return require('os')"),
+        ("load", "return load('return 1')"),
+        ("loadfile", "return loadfile('/etc/passwd')"),
+        ("dofile", "return dofile('/etc/passwd')"),
+        ("package", "return package.loaded"),
+        ("debug", "return debug.getregistry()"),
+        ("coroutine yield", "return coroutine.yield(1)"),
+        ("collectgarbage", "return collectgarbage('count')"),
+        ("string.dump", "return string.dump(function() end)"),
+    ]
+
+    @Test(arguments: escapes.map(\.0))
+    func refusesEscape(_ name: String) throws {
+        let body = try #require(Self.escapes.first { $0.0 == name }?.1)
+        let vm = try engine([plugin("escape", "return { filter = function(msg) \(body) end }")])
+        let answer = vm.call(.filter, plugin: "escape", message: message())
+        guard case .failed(.runtime(let reason)) = answer else {
+            Issue.record("\(name): expected a runtime error, got \(answer)")
+            return
+        }
+        #expect(reason.contains("plugins/escape.lua:1:"), "\(reason)")
+        #expect(reason.contains("nil value"), "\(reason)")
+        #expect(vm.vm.top == 0)
+    }
+
+    @Test func binaryChunkIsRefused() {
+        let binary = "\u{1B}Lua\u{54}\u{00}"
+        #expect(throws: ScriptError.self) { try engine([plugin("binary", binary)]) }
+        do {
+            _ = try engine([plugin("binary", binary)])
+        } catch {
+            #expect("\(error)".contains("binary chunk"), "\(error)")
+        }
+    }
+
+    @Test func endlessLoopStopsAtTheBudget() throws {
+        let vm = try engine([plugin("spin", "return { filter = function(msg) while true do end end }")],
+                            limits: ScriptLimits(instructions: 100_000))
+        guard case .failed(.budgetExceeded(let reason)) = vm.call(.filter, plugin: "spin", message: message()) else {
+            Issue.record("expected the budget to stop it")
+            return
+        }
+        #expect(reason.contains("100000 instructions"))
+    }
+
+    @Test func pcallCannotSwallowTheBudget() throws {
+        let sneaky = "return { filter = function(msg) while true do pcall(function() while true do end end) end end }"
+        let vm = try engine([plugin("sneaky", sneaky)], limits: ScriptLimits(instructions: 100_000))
+        guard case .failed(.budgetExceeded) = vm.call(.filter, plugin: "sneaky", message: message()) else {
+            Issue.record("expected the budget to stop it")
+            return
+        }
+    }
+
+    @Test func memoryBombsStopAtTheCap() throws {
+        let bombs = [
+            "local s = string.rep('x', 64 * 1024 * 1024) return s",
+            "local t = {} for i = 1, 1e8 do t[i] = i end",
+            "local s = 'x' while true do s = s .. s end",
+        ]
+        for bomb in bombs {
+            let vm = try engine([plugin("bomb", "return { filter = function(msg) \(bomb) end }")],
+                                limits: ScriptLimits(instructions: 100_000_000, memoryBytes: 4 << 20))
+            #expect(vm.call(.filter, plugin: "bomb", message: message()) == .failed(.memoryExceeded), "\(bomb)")
+            #expect(vm.call(.filter, plugin: "bomb", message: message()) == .failed(.memoryExceeded), "\(bomb): again")
+            #expect(vm.memoryInUse < 4 << 20)
+        }
+    }
+
+    @Test func deepRecursionIsAnError() throws {
+        let vm = try engine([plugin("deep", "local function f(n) return 1 + f(n + 1) end return { filter = function(msg) f(1) end }")],
+                            limits: ScriptLimits(instructions: 50_000_000, memoryBytes: 64 << 20))
+        let answer = vm.call(.filter, plugin: "deep", message: message())
+        switch answer {
+        case .failed(.runtime(let reason)): #expect(reason.contains("stack overflow"), "\(reason)")
+        case .failed(.memoryExceeded), .failed(.budgetExceeded): break
+        default: Issue.record("expected an error, got \(answer)")
+        }
+    }
+
+    @Test func nonStringErrorsAreReported() throws {
+        let vm = try engine([plugin("table_error", "return { filter = function(msg) error({ code = 1 }) end }")])
+        #expect(vm.call(.filter, plugin: "table_error", message: message())
+            == .failed(.runtime("the script raised an error that is not a string (a table value)")))
+    }
+
+    @Test func finalizersAreRefused() throws {
+        let vm = try engine([plugin("gc", "return { filter = function(msg) setmetatable({}, { __gc = function() while true do end end }) end }")])
+        guard case .failed(.runtime(let reason)) = vm.call(.filter, plugin: "gc", message: message()) else {
+            Issue.record("expected a refusal")
+            return
+        }
+        #expect(reason.contains("__gc"))
+    }
+
+    @Test func pluginsCannotChangeEachOthersLibrariesOrGlobals() throws {
+        let vandal = plugin("vandal", """
+            shared = "vandal"
+            string.upper = function() return "owned" end
+            return { filter = function(msg) return nil end }
+            """)
+        let victim = plugin("victim", """
+            return { rewrite_sender = function(msg)
+                return string.upper(msg.source) .. (shared or "") .. tostring(getmetatable(""))
+            end }
+            """)
+        let vm = try engine([vandal, victim])
+        #expect(vm.call(.rewriteSender, plugin: "victim", message: message(source: "acme")) == .answer(.string("ACMEfalse")))
+    }
+
+    @Test func lookupOnlyInInit() throws {
+        let vm = try engine([plugin("late", "return { filter = function(msg) tern.lookup('x.csv') end }")])
+        guard case .failed(.runtime(let reason)) = vm.call(.filter, plugin: "late", message: message()) else {
+            Issue.record("expected a refusal")
+            return
+        }
+        #expect(reason.contains("only available in init"))
+    }
+
+    @Test func theVMServesAfterEveryKindOfFailure() throws {
+        let mixed = plugin("mixed", """
+            return { filter = function(msg)
+                if msg.text == "spin" then while true do end end
+                if msg.text == "bomb" then local s = string.rep("x", 1 << 30) end
+                if msg.text == "boom" then error("boom") end
+                if msg.text == "no" then tern.reject("ESME_RINVDSTADR", "not there") end
+            end }
+            """)
+        let vm = try engine([mixed], limits: ScriptLimits(instructions: 100_000, memoryBytes: 4 << 20))
+        for text in ["spin", "bomb", "boom", "no", "fine"] {
+            _ = vm.call(.filter, plugin: "mixed", message: message(text: text))
+            #expect(vm.vm.top == 0)
+        }
+        #expect(vm.call(.filter, plugin: "mixed", message: message(text: "fine")) == .answer(.null))
+        #expect(vm.call(.filter, plugin: "mixed", message: message(text: "no")) == .rejected(status: "ESME_RINVDSTADR", reason: "not there"))
+    }
+}
