@@ -90,6 +90,7 @@ let package = Package(
             name: "tern",
             dependencies: [
                 "SMPP",
+                "Scripting",
                 "Gateway",
                 "Store",
                 "Connectors",
@@ -104,7 +105,7 @@ let package = Package(
         .testTarget(
             name: "TernTests",
             dependencies: [
-                "tern", "SMPP", "Gateway", "Store", "Connectors",
+                "tern", "SMPP", "Gateway", "Store", "Connectors", "Scripting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
@@ -122,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "SMPP", "Store", "Connectors",
+                "Gateway", "SMPP", "Store", "Connectors", "Scripting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -256,9 +256,9 @@ local function blocked_link(text)
 
     -- Links with a scheme. The host ends at the first character that ends it for a browser
     -- ('/', '?', '#' and '\', which browsers read as '/').
-    for authority in string.gmatch(text, "https?://([^%s/%?#\\]*)") do
+    for scheme, authority in string.gmatch(text, "(https?://)([^%s/%?#\\]*)") do
         local host = host_of(authority)
-        if not is_allowed(host) then return "http://" .. host end
+        if not is_allowed(host) then return scheme .. host end
     end
     for authority in string.gmatch(text, "%f[%w]www%.[^%s/%?#\\]*") do
         local host = host_of(authority)

@@ -13,9 +13,10 @@
 --   "44"  = 32
 --   "447" = 35
 --
--- or, instead of `prices`, a CSV file read with tern.lookup (relative to this file):
+-- or, instead of `prices`, a CSV file read with tern.lookup (relative to this file; the key is
+-- not `file`, which [[plugin]] keeps for the plugin's own path):
 --
---   file = "data/prices.csv"                  # lines "prefix,price"
+--   prices_file = "data/prices.csv"           # lines "prefix,price"
 --
 -- price = per-part price × msg.parts, less the discount of the highest tier whose `from` is at
 -- most msg.volume, rounded down to a whole number of minor units. A number with no price and
@@ -42,12 +43,12 @@ local function price_of(value, where)
 end
 
 function plugin.init(config)
-    if config.prices ~= nil and config.file ~= nil then
-        error("prefix_pricing: set either 'prices' or 'file', not both", 0)
+    if config.prices ~= nil and config.prices_file ~= nil then
+        error("prefix_pricing: set either 'prices' or 'prices_file', not both", 0)
     end
-    if config.file ~= nil then
-        if type(config.file) ~= "string" then error("prefix_pricing: 'file' must be a path", 0) end
-        source = tern.lookup(config.file)
+    if config.prices_file ~= nil then
+        if type(config.prices_file) ~= "string" then error("prefix_pricing: 'prices_file' must be a path", 0) end
+        source = tern.lookup(config.prices_file)
     elseif config.prices ~= nil then
         if type(config.prices) ~= "table" then
             error("prefix_pricing: 'prices' must be a table of prefix = price", 0)

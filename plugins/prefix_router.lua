@@ -9,9 +9,10 @@
 --   "447" = [{ connector = "uk_direct", weight = 3 }, { connector = "eu_hub", weight = 1 }]
 --   "44"  = [{ connector = "eu_hub" }]        # weight defaults to 1
 --
--- or, instead of `routes`, a CSV file read with tern.lookup (relative to this file):
+-- or, instead of `routes`, a CSV file read with tern.lookup (relative to this file; the key is
+-- not `file`, which [[plugin]] keeps for the plugin's own path):
 --
---   file = "data/routes.csv"                  # lines "prefix,connector:weight;connector:weight"
+--   routes_file = "data/routes.csv"           # lines "prefix,connector:weight;connector:weight"
 --
 -- For a number (a leading '+' is ignored) the longest matching prefix decides. Its primary
 -- connector is drawn by weight from tern.hash(msg.id), so a given message always gets the
@@ -66,8 +67,8 @@ end
 local function check_weight(weight, where)
     local integer = math.tointeger(weight)
     if integer == nil or integer < 0 then
-        error("prefix_router: " .. where .. " has weight " .. tostring(weight) ..
-            ", which is not a whole number >= 0", 0)
+        error("prefix_router: " .. where .. " has weight '" .. tostring(weight) ..
+            "', which is not a whole number >= 0", 0)
     end
     return integer
 end
@@ -86,7 +87,7 @@ local function parse_route(route, where)
         for item in string.gmatch(text, "[^;]+") do
             local name, weight = string.match(item, "^%s*(.-)%s*:%s*(%S*)%s*$")
             if name then
-                add(name, tonumber(weight))
+                add(name, tonumber(weight) or weight)
             elseif string.find(item, "%S") then
                 add((string.match(item, "^%s*(.-)%s*$")), 1)
             end
@@ -116,19 +117,19 @@ local function parse_route(route, where)
 end
 
 function plugin.init(config)
-    if config.routes ~= nil and config.file ~= nil then
-        error("prefix_router: set either 'routes' or 'file', not both", 0)
+    if config.routes ~= nil and config.routes_file ~= nil then
+        error("prefix_router: set either 'routes' or 'routes_file', not both", 0)
     end
-    if config.file ~= nil then
-        if type(config.file) ~= "string" then error("prefix_router: 'file' must be a path", 0) end
-        source = tern.lookup(config.file)
+    if config.routes_file ~= nil then
+        if type(config.routes_file) ~= "string" then error("prefix_router: 'routes_file' must be a path", 0) end
+        source = tern.lookup(config.routes_file)
     elseif config.routes ~= nil then
         if type(config.routes) ~= "table" then
             error("prefix_router: 'routes' must be a table of prefix = [connectors]", 0)
         end
         source = config.routes
     else
-        error("prefix_router: set 'routes' (a table) or 'file' (a CSV file)", 0)
+        error("prefix_router: set 'routes' (a table) or 'routes_file' (a CSV file)", 0)
     end
 
     -- Parse every route now, so that a mistake stops the plugin from loading instead of failing

@@ -78,7 +78,7 @@ public struct ScriptMessage: Sendable, Hashable, Codable {
             registeredDelivery: try c.decodeIfPresent(Int.self, forKey: .registeredDelivery) ?? 0,
             serviceType: try c.decodeIfPresent(String.self, forKey: .serviceType) ?? "",
             parts: try c.decodeIfPresent(Int.self, forKey: .parts) ?? 1,
-            tlvs: [:],
+            tlvs: try c.decodeIfPresent([String: ScriptValue].self, forKey: .tlvs) ?? [:],
             clientIP: try c.decodeIfPresent(String.self, forKey: .clientIP),
             volume: try c.decodeIfPresent(Int.self, forKey: .volume) ?? 0,
             route: try c.decodeIfPresent([String].self, forKey: .route),

@@ -50,7 +50,7 @@ extension SQLiteMessageStore {
         destination_ton, destination_npi, destination_value, esm_class, protocol_id, priority, \
         registered_delivery, data_coding, short_message, tlvs, concat_reference, concat_total, \
         concat_sequence, received_at, scheduled_at, expires_at, state, connector, upstream_id, \
-        attempts, error_code
+        attempts, error_code, price, reseller_price
         """
 
     static func message(from row: Row) throws -> Message {
@@ -83,7 +83,8 @@ extension SQLiteMessageStore {
             shortMessage: shortMessage, tlvs: tlvs, concatenation: concatenation,
             receivedAt: try reader.date(), scheduledAt: try reader.optionalDate(), expiresAt: try reader.optionalDate(),
             state: try reader.state(), connector: try reader.next(String?.self), upstreamID: try reader.next(String?.self),
-            attempts: try reader.next(Int.self), errorCode: try reader.next(Int?.self))
+            attempts: try reader.next(Int.self), errorCode: try reader.next(Int?.self),
+            price: try reader.next(Int?.self), resellerPrice: try reader.next(Int?.self))
     }
 
     static let pendingReceiptColumns = "message_id, account_id, state, error_code, done_at, expires_at"

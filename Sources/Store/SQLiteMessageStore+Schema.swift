@@ -126,6 +126,14 @@ extension SQLiteMessageStore {
                 CREATE INDEX messages_open ON messages(state, connector, id) WHERE \(openStatePredicate);
                 """)
         }
+        migrator.registerMigration("v3: what each message costs") { db in
+            // Integer minor units from the bill hook: what the account pays, and what its
+            // reseller pays (nil without a bill answer or without a reseller).
+            try db.execute(sql: """
+                ALTER TABLE messages ADD COLUMN price INTEGER;
+                ALTER TABLE messages ADD COLUMN reseller_price INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -216,6 +216,13 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
+    public func messageCount(accountID: Int64, since firstID: MessageID) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE account_id = ? AND id >= ?",
+                             arguments: [accountID, firstID.rawValue]) ?? 0
+        }
+    }
+
     /// The store assigns the id; an `id` already set on `account` is ignored.
     public func insertAccount(_ account: Account) async throws -> Account {
         do {

@@ -73,9 +73,9 @@ struct WriteBatch {
                 esm_class, protocol_id, priority, registered_delivery, data_coding, short_message, tlvs,
                 concat_reference, concat_total, concat_sequence, received_at, scheduled_at, expires_at,
                 state, connector, upstream_id, upstream_key, attempts, error_code, updated_at,
-                routed_at, routed_connector)
+                routed_at, routed_connector, price, reseller_price)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?21, ?30, ?31)
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?21, ?30, ?31, ?32, ?33)
             """)
         let receivedAt = message.receivedAt.timeIntervalSince1970
         try statement.bind(1, message.id.rawValue)
@@ -107,6 +107,8 @@ struct WriteBatch {
         try bindUpstreamKey(statement, 27, message.upstreamID)
         try statement.bind(28, message.attempts)
         try statement.bind(29, message.errorCode)
+        try statement.bind(32, message.price)
+        try statement.bind(33, message.resellerPrice)
 
         // Routed on arrival (the gateway picks the connector before the write): both steps of
         // the timeline from this one row.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Gateway
+import Scripting
 import Store
 
 /// `tern admin`: manage what the gateway keeps in its store. Works on the store file named by
@@ -53,6 +54,40 @@ struct AdminCommand: AsyncParsableCommand {
 
         @Option(help: "Send delivery receipts to this account's clients: on or off.")
         var receipts: String?
+
+        @Option(help: "A Lua policy file for this account's messages (checked before it is saved); 'none' clears it.")
+        var policy: String?
+
+        @Option(help: "The system_id of the reseller account this account belongs to; 'none' clears it.")
+        var reseller: String?
+
+        /// The options that need the store or the scripting layer.
+        func applyLinks(to account: inout Account, store: SQLiteMessageStore) async throws {
+            if let policy {
+                if policy == "none" {
+                    account.policy = nil
+                } else {
+                    do {
+                        let source = try PluginSource.read(file: policy)
+                        _ = try PolicyEngine(ScriptSet(policies: [policy: source]))
+                    } catch {
+                        throw ValidationError("--policy \(ConfigError(scriptError: error))")
+                    }
+                    account.policy = policy
+                }
+            }
+            if let reseller {
+                if reseller == "none" {
+                    account.resellerID = nil
+                } else {
+                    guard let owner = try await store.account(systemID: reseller), let id = owner.id else {
+                        throw ValidationError("--reseller \(reseller): no account with that system_id")
+                    }
+                    guard id != account.id else { throw ValidationError("--reseller: an account cannot be its own reseller") }
+                    account.resellerID = id
+                }
+            }
+        }
 
         func apply(to account: inout Account) throws {
             if let maxBinds {
@@ -121,6 +156,7 @@ struct AdminCommand: AsyncParsableCommand {
             try limits.apply(to: &account)
             let store = try await options.open()
             defer { Task { try? await store.close() } }
+            try await limits.applyLinks(to: &account, store: store)
             do {
                 account = try await store.insertAccount(account)
             } catch let error as StoreError {
@@ -185,6 +221,7 @@ struct AdminCommand: AsyncParsableCommand {
             if disable { account.enabled = false }
             if enable { account.enabled = true }
             try limits.apply(to: &account)
+            try await limits.applyLinks(to: &account, store: store)
             try await store.updateAccount(account)
             try? await store.close()
             print(options.json ? AdminCommand.json(account, password: nil) : AdminCommand.describe(account))
@@ -213,6 +250,7 @@ struct AdminCommand: AsyncParsableCommand {
         return "\(account.systemID)  \(account.enabled ? "enabled" : "disabled")  max_binds=\(account.maxBinds == 0 ? "unlimited" : String(account.maxBinds))"
             + "  throughput=\(account.throughput.map { "\($0)/s" } ?? "unlimited")  allow=\(networks)"
             + "  receipts=\(account.receipts.enabled ? "on" : "off") receipts_kept=\(account.receipts.keepSeconds / 3600)h"
+            + (account.policy.map { "  policy=\($0)" } ?? "") + (account.resellerID.map { "  reseller_id=\($0)" } ?? "")
     }
 
     static func json(_ account: Account, password: String?) -> String {
@@ -222,6 +260,8 @@ struct AdminCommand: AsyncParsableCommand {
             "receipts": account.receipts.enabled,
         ]
         object["throughput"] = account.throughput ?? NSNull()
+        object["policy"] = account.policy ?? NSNull()
+        object["reseller_id"] = account.resellerID ?? NSNull()
         if let id = account.id { object["id"] = id }
         if let password { object["password"] = password }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)

@@ -8,12 +8,12 @@ import Logging
 struct AdminHTTP: Sendable {
     private let task: Task<Void, any Error>
 
-    static func start(gateway: TernGateway, configuration: TernConfig, logger: Logger) async throws -> AdminHTTP? {
+    static func start(gateway: TernGateway, configuration: TernConfig, reloader: GatewayReloader?, logger: Logger) async throws -> AdminHTTP? {
         guard let address = configuration.server.http else { return nil }
-        let sinks = gateway.connectors.compactMapValues { $0 as? HTTPSinkConnector }
         let router = Router()
         ReceiptWebhookRoutes { name, body in
-            guard let sink = sinks[name] else { throw ReceiptWebhookError.unknownConnector(name) }
+            // Looked up per request: a reload may have added or replaced the connector.
+            guard let sink = gateway.connectors[name] as? HTTPSinkConnector else { throw ReceiptWebhookError.unknownConnector(name) }
             let receipt: UpstreamReceipt
             do {
                 receipt = try HTTPSinkConnector.receipt(fromJSON: body)
@@ -22,6 +22,9 @@ struct AdminHTTP: Sendable {
             }
             sink.deliverWebhookReceipt(receipt)
         }.register(on: router)
+        if let reloader {
+            ReloadRoutes { await reloader.reload() }.register(on: router)
+        }
         let app = Application(router: router, configuration: .init(address: .hostname(address.host, port: address.port)), logger: logger)
         let task = Task { try await app.runService() }
         logger.notice("HTTP listening", metadata: ["address": "\(address)"])

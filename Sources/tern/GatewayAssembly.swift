@@ -12,18 +12,29 @@ enum GatewayAssembly {
     }
 
     static func makeConnectors(_ config: TernConfig, group: any EventLoopGroup, logger: Logger) -> [any Connector] {
-        config.connectors.map { settings -> any Connector in
-            var connectorLogger = logger
-            connectorLogger[metadataKey: "connector"] = "\(settings.name)"
-            switch settings.kind {
-            case .simulator(let simulator):
-                return SimulatorConnector(name: settings.name, settings: simulator, logger: connectorLogger)
-            case .smpp(let smpp):
-                return SMPPUpstreamConnector(name: settings.name, settings: smpp, group: group, logger: connectorLogger)
-            case .http(let http):
-                return HTTPSinkConnector(name: settings.name, settings: http, group: group, logger: connectorLogger)
-            }
+        config.connectors.map { makeConnector($0, group: group, logger: logger) }
+    }
+
+    static func makeConnector(_ settings: ConnectorSettings, group: any EventLoopGroup, logger: Logger) -> any Connector {
+        var connectorLogger = logger
+        connectorLogger[metadataKey: "connector"] = "\(settings.name)"
+        switch settings.kind {
+        case .simulator(let simulator):
+            return SimulatorConnector(name: settings.name, settings: simulator, logger: connectorLogger)
+        case .smpp(let smpp):
+            return SMPPUpstreamConnector(name: settings.name, settings: smpp, group: group, logger: connectorLogger)
+        case .http(let http):
+            return HTTPSinkConnector(name: settings.name, settings: http, group: group, logger: connectorLogger)
         }
+    }
+
+    /// The first generation: the config's plugins and every policy file accounts name, built
+    /// once to prove they load.
+    static func initialRules(_ config: TernConfig, store: SQLiteMessageStore) async throws -> (RuleSet, [Account]) {
+        try await store.migrate()
+        let accounts = try await store.accounts()
+        let rules = try RuleSet.load(config: config, policyFiles: Set(accounts.compactMap(\.policy)), generation: 1)
+        return (rules, accounts)
     }
 
     /// A password clients can type: 8 characters (SMPP 3.4's limit, which some clients enforce),

@@ -43,10 +43,25 @@ struct ServeCommand: AsyncParsableCommand {
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let store = try GatewayAssembly.makeStore(configuration)
+        let rules: RuleSet
+        let accounts: [Account]
+        do {
+            (rules, accounts) = try await GatewayAssembly.initialRules(configuration, store: store)
+        } catch let errors as ConfigErrors {
+            FileHandle.standardError.write(Data("\(errors)\n".utf8))
+            throw ExitCode(1)
+        }
         let connectors = GatewayAssembly.makeConnectors(configuration, group: group, logger: logger)
-        let gateway = TernGateway(config: configuration, store: store, connectors: connectors, logger: logger)
+        let gateway = TernGateway(config: configuration, store: store, connectors: connectors, logger: logger, scripts: rules.scripts)
         try await gateway.start()
         try await createFirstAccountIfNeeded(store: store)
+        let configText = String(decoding: FileManager.default.contents(atPath: config) ?? Data(), as: UTF8.self)
+        ActiveRules.write(RuleSetSummary(rules: gateway.rules, configText: configText, accounts: accounts),
+                          dataDirectory: configuration.server.dataDirectory, logger: logger)
+        if !rules.scripts.plugins.isEmpty {
+            logger.notice("plugins loaded", metadata: ["plugins": "\(rules.scripts.plugins.map(\.name).joined(separator: ", "))",
+                                                       "policies": "\(rules.scripts.policies.count)"])
+        }
 
         var tlsContext: NIOSSLContextBox?
         if configuration.server.smppTLS != nil {
@@ -58,10 +73,19 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server = SMPPServer(gateway: gateway, group: group, tls: tlsContext?.context)
         try await server.start()
-        let http = try await AdminHTTP.start(gateway: gateway, configuration: configuration, logger: logger)
+        let reloader = GatewayReloader(gateway: gateway, configPath: config, group: group, logger: logger)
+        reloader.attach(server)
+        let http = try await AdminHTTP.start(gateway: gateway, configuration: configuration, reloader: reloader, logger: logger)
+        let pidFile = configuration.server.dataDirectory + "/tern.pid"
+        try? Data("\(getpid())\n".utf8).write(to: URL(fileURLWithPath: pidFile))
+        ReloadSignal.install {
+            logger.notice("SIGHUP: reloading", metadata: ["config": "\(config)"])
+            _ = await reloader.reload()
+        }
 
         await ShutdownSignal.wait()
         logger.notice("shutting down")
+        try? FileManager.default.removeItem(atPath: pidFile)
         await server.stop()
         await http?.stop()
         await gateway.stop()
@@ -120,6 +144,19 @@ final class OnceFlag: @unchecked Sendable {
         if done { return false }
         done = true
         return true
+    }
+}
+
+/// SIGHUP reloads; each signal runs one reload after the one before it finished.
+enum ReloadSignal {
+    static func install(_ reload: @escaping @Sendable () async -> Void) {
+        signal(SIGHUP, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        source.setEventHandler {
+            Task { await reload() }
+        }
+        source.resume()
+        SignalSources.keep([source])
     }
 }
 

@@ -6,6 +6,7 @@ struct Tern: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tern",
         abstract: "Tern, an SMPP 3.4/5.0 SMS gateway, and its tools.",
-        subcommands: [ServeCommand.self, AdminCommand.self, PDUCommand.self, BenchCommand.self, CheckConfigCommand.self]
+        subcommands: [ServeCommand.self, ReloadCommand.self, AdminCommand.self, CheckConfigCommand.self, ScriptCommand.self,
+                      RouteCommand.self, PDUCommand.self, BenchCommand.self]
     )
 }

@@ -14,7 +14,7 @@ struct CheckConfigTests {
         let path = Self.root.appendingPathComponent("etc/tern.toml").path
         let result = try TernProcess.run(["check-config", path])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "\(path): ok (1 connector, 1 route)\n")
+        #expect(result.stdout == "\(path): ok (1 connector, 1 route, 0 plugins)\n")
         #expect(result.stderr.isEmpty)
     }
 
@@ -23,7 +23,7 @@ struct CheckConfigTests {
         let path = Self.root.appendingPathComponent("etc/examples/upstream.toml").path
         let result = try TernProcess.run(["check-config", path])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout == "\(path): ok (3 connectors, 2 routes)\n")
+        #expect(result.stdout == "\(path): ok (3 connectors, 2 routes, 0 plugins)\n")
     }
 
     @Test("a broken file: every problem on stderr as FILE:LINE: reason, exit 1")

@@ -56,7 +56,7 @@ extension MORouteRule {
 
 /// The keys each block accepts, in the order `etc/README.md` documents them.
 enum ConfigKeys {
-    static let sections = ["server", "store", "connector", "route", "mo_route"]
+    static let sections = ["server", "store", "scripting", "connector", "route", "mo_route", "plugin"]
     static let server = [
         "smpp", "smpp_tls", "http", "tls_certificate", "tls_key", "window", "enquire_link", "inactivity",
         "response_timeout", "max_queued_messages", "commit_delay_ms", "default_validity", "log_message_text",
@@ -107,8 +107,18 @@ struct TernConfigReader {
         var connectorBlocks: [TOMLValue] = []
         var routeBlocks: [TOMLValue] = []
         var moRouteBlocks: [TOMLValue] = []
+        var pluginBlocks: [TOMLValue] = []
         for entry in document.entries {
             switch entry.key {
+            case "scripting":
+                guard let table = entry.value.table else {
+                    problems.add(line: entry.line, "scripting must be a table: write [scripting] on a line of its own, with its keys below it")
+                    continue
+                }
+                config.scripting = readScripting(ConfigSectionReader(table: table, context: "[scripting]", problems: problems))
+            case "plugin":
+                guard let blocks = arrayOfTables(entry) else { continue }
+                pluginBlocks = blocks
             case "server", "store":
                 guard let table = entry.value.table else {
                     problems.add(line: entry.line, "\(entry.key) must be a table: write [\(entry.key)] on a line of its own, with its keys below it")
@@ -130,7 +140,7 @@ struct TernConfigReader {
             default:
                 if entry.value.table != nil {
                     let hint = Suggestion.hint(for: entry.key, among: ConfigKeys.sections) { name in
-                        ["connector", "route", "mo_route"].contains(name) ? "[[\(name)]]" : "[\(name)]"
+                        ["connector", "route", "mo_route", "plugin"].contains(name) ? "[[\(name)]]" : "[\(name)]"
                     }
                     problems.add(line: entry.line, "unknown table [\(entry.key)]\(hint)")
                 } else if let section = ["server": ConfigKeys.server, "store": ConfigKeys.store].first(where: { $0.value.contains(entry.key) })?.key {
@@ -146,6 +156,7 @@ struct TernConfigReader {
         let declared = connectorBlocks.compactMap { $0.table?["name"]?.string }
         config.routes = readRoutes(routeBlocks, connectorNames: declared)
         config.moRoutes = readMORoutes(moRouteBlocks)
+        config.plugins = readPlugins(pluginBlocks)
         return config
     }
 

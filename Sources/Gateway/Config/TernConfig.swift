@@ -9,12 +9,17 @@ public struct TernConfig: Sendable, Hashable {
     public var connectors: [ConnectorSettings]
     public var routes: [RouteRule]
     public var moRoutes: [MORouteRule]
+    public var scripting: ScriptingSettings
+    /// Global plugins, in the order they run.
+    public var plugins: [PluginSettings]
     /// The file the config was read from, for messages and for relative paths.
     public var sourceFile: String
 
     public init(server: ServerSettings = ServerSettings(), store: StoreSettings = StoreSettings(),
                 connectors: [ConnectorSettings] = [], routes: [RouteRule] = [], moRoutes: [MORouteRule] = [],
-                sourceFile: String = "") {
+                scripting: ScriptingSettings = ScriptingSettings(), plugins: [PluginSettings] = [], sourceFile: String = "") {
+        self.scripting = scripting
+        self.plugins = plugins
         self.server = server
         self.store = store
         self.connectors = connectors

@@ -2,13 +2,13 @@ import Crypto
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import Scripting
 import SMPP
 
 /// The gateway's domain services wired together: what a client session calls to bind and submit,
 /// and what connectors report back to. Transport-free: the SMPP listeners (`SMPPServer`) sit in
 /// front of it, connectors behind it.
 public final class TernGateway: Sendable {
-    public let config: TernConfig
     public let store: any MessageStore
     public let committer: GroupCommitter
     public let registry: SessionRegistry
@@ -17,9 +17,13 @@ public final class TernGateway: Sendable {
     public let ids: MessageIDGenerator
     public let limiter = ThroughputLimiter()
     public let logger: Logger
-    public let connectors: [String: any Connector]
-    let routes: RouteTable
-    let moRoutes: MORouteTable
+    /// The hooks: the current script set and each thread's VM.
+    public let scripts: ScriptRuntime
+    public let volume = VolumeCounter()
+    private let rulesBox: NIOLockedValueBox<RuleSet>
+    private let connectorBox: NIOLockedValueBox<[String: any Connector]>
+    /// Serialises reloads: one builds and swaps at a time.
+    let reloadLock = AsyncReloadLock()
     private let bindGuard: NIOLockedValueBox<BindGuard>
     private let verifiedPasswords = NIOLockedValueBox(Set<[UInt8]>())
     private let accountsByID = NIOLockedValueBox([Int64: Account]())
@@ -37,10 +41,14 @@ public final class TernGateway: Sendable {
         public var mobileOriginated = 0
         public var mobileOriginatedUnrouted = 0
         public var bindsRefused = 0
+        /// Hook errors, budget and memory overruns, bad answers.
+        public var hookFailures = 0
+        public var reloads = 0
+        public var reloadsRefused = 0
     }
 
-    public init(config: TernConfig, store: any MessageStore, connectors: [any Connector], logger: Logger) {
-        self.config = config
+    public init(config: TernConfig, store: any MessageStore, connectors: [any Connector], logger: Logger,
+                scripts: ScriptSet = ScriptSet()) {
         self.store = store
         self.logger = logger
         committer = GroupCommitter(store: store, logger: logger, delay: .milliseconds(config.server.commitDelayMilliseconds))
@@ -50,9 +58,27 @@ public final class TernGateway: Sendable {
         ids = MessageIDGenerator()
         var byName: [String: any Connector] = [:]
         for connector in connectors { byName[connector.name] = connector }
-        self.connectors = byName
-        routes = RouteTable(config.routes)
-        moRoutes = MORouteTable(config.moRoutes)
+        let connectorBox = NIOLockedValueBox(byName)
+        self.connectorBox = connectorBox
+        rulesBox = NIOLockedValueBox(RuleSet(generation: scripts.generation, config: config, scripts: scripts))
+        let dispatcherBox = self.dispatcherBox
+        let scriptLogger = logger
+        self.scripts = ScriptRuntime(scripts, connectors: {
+            let dispatcher = dispatcherBox.withLockedValue { $0 }
+            return connectorBox.withLockedValue { $0 }.mapValues { connector in
+                let health = connector.health
+                return ConnectorStatus(up: health.link == .up, queued: dispatcher?.queueDepth(connector: connector.name) ?? 0,
+                                       inFlight: health.inFlight)
+            }
+        }, log: { line in
+            let level: Logger.Level = switch line.level {
+            case "debug": .debug
+            case "warning", "warn": .warning
+            case "error": .error
+            default: .info
+            }
+            scriptLogger.log(level: level, "\(line.text)", metadata: ["plugin": "\(line.plugin)"])
+        })
         bindGuard = NIOLockedValueBox(BindGuard(failuresBeforeBan: config.server.bindFailuresBeforeBan,
                                                 banSeconds: Double(config.server.bindBanSeconds)))
     }
@@ -66,6 +92,21 @@ public final class TernGateway: Sendable {
     }
 
     public var counts: Counters { counters.withLockedValue { $0 } }
+
+    /// The generation of config and scripts new messages are decided by.
+    public var rules: RuleSet { rulesBox.withLockedValue { $0 } }
+    public var config: TernConfig { rules.config }
+    public var connectors: [String: any Connector] { connectorBox.withLockedValue { $0 } }
+
+    func install(rules: RuleSet, connectors: [String: any Connector]) {
+        rulesBox.withLockedValue { $0 = rules }
+        connectorBox.withLockedValue { $0 = connectors }
+    }
+
+    func countHookFailure() { counters.withLockedValue { $0.hookFailures += 1 } }
+    func countReload(succeeded: Bool) {
+        counters.withLockedValue { succeeded ? ($0.reloads += 1) : ($0.reloadsRefused += 1) }
+    }
 
     // MARK: Life
 
@@ -90,6 +131,7 @@ public final class TernGateway: Sendable {
     }
 
     private func recover() async throws {
+        let routes = rules.routes
         let unsent = try await store.messagesAwaitingDispatch(limit: max(config.server.maxQueuedMessages, 1))
         var recovered = 0
         for message in unsent {
@@ -120,8 +162,10 @@ public final class TernGateway: Sendable {
         case status(CommandStatus, reason: String, delay: Double)
     }
 
-    /// Checks a bind: brute-force guard, account, password, enabled, source address.
-    public func authenticate(_ bind: Bind, remote: IPAddressBytes?, remoteKey: String) async -> Result<Account, BindRefusal> {
+    /// Checks a bind: brute-force guard, account, password (and `authenticate` hooks), enabled,
+    /// source address.
+    public func authenticate(_ bind: Bind, remote: IPAddressBytes?, remoteKey: String, bindType: String = "transceiver",
+                             tls: Bool = false) async -> Result<Account, BindRefusal> {
         let now = seconds()
         let verdict = bindGuard.withLockedValue { $0.check(remoteKey, now: now) }
         var delay = 0.0
@@ -133,8 +177,10 @@ public final class TernGateway: Sendable {
             delay = wait
         }
         let account: Account?
+        var reseller: Account?
         do {
             account = try await store.account(systemID: bind.systemID)
+            if let resellerID = account?.resellerID { reseller = try await store.account(id: resellerID) }
         } catch {
             logger.error("account lookup failed", metadata: ["error": "\(error)"])
             return .failure(.status(.systemError, reason: "account store unavailable", delay: 0))
@@ -145,11 +191,28 @@ public final class TernGateway: Sendable {
             return .failure(.status(status, reason: reason, delay: delay))
         }
         guard let account else { return refuse(.invalidSystemID, "unknown system_id") }
-        guard passwordMatches(bind.password, account: account) else { return refuse(.invalidPassword, "wrong password") }
+        if let reseller, let id = reseller.id { accountsByID.withLockedValue { $0[id] = reseller } }
+        if let problem = await loadPolicies(of: [reseller, account].compactMap { $0 }) {
+            logger.error("bind refused: a policy file does not load", metadata: ["system_id": "\(account.systemID)", "error": "\(problem)"])
+            return .failure(.status(.bindFailed, reason: "policy does not load: \(problem)", delay: 0))
+        }
+        let script = ScriptBind(systemID: bind.systemID, password: bind.password, bindType: bindType, remote: remoteKey,
+                                tls: tls, interfaceVersion: Int(bind.interfaceVersion))
+        var hookAccepted = false
+        switch authenticationHooks(script, account: account) {
+        case .noAnswer: break
+        case .accepted: hookAccepted = true
+        case .refused(let status, let plugin): return refuse(status, "refused by \(plugin).authenticate")
+        }
+        let passwordWaived = hookAccepted && config.scripting.authentication == .instead
+        guard passwordWaived || passwordMatches(bind.password, account: account) else { return refuse(.invalidPassword, "wrong password") }
         guard account.enabled else { return refuse(.bindFailed, "account disabled") }
         guard account.allowsBind(from: remote) else { return refuse(.bindFailed, "source address not allowed for this account") }
         bindGuard.withLockedValue { $0.succeeded(remoteKey) }
-        if let id = account.id { accountsByID.withLockedValue { $0[id] = account } }
+        if let id = account.id {
+            accountsByID.withLockedValue { $0[id] = account }
+            await seedVolume(accountID: id)
+        }
         return .success(account)
     }
 
@@ -170,15 +233,6 @@ public final class TernGateway: Sendable {
 
     // MARK: Submits
 
-    /// Routes a validated message: the connectors in failover order, or a rejection.
-    public func route(_ message: Message) -> Result<(route: String, connectors: [String]), SubmissionRejection> {
-        guard let route = routes.connectors(account: message.systemID, destination: message.destination.value,
-                                            source: message.source.value, dataCoding: message.dataCoding) else {
-            return .failure(SubmissionRejection(.invalidDestinationAddress, "no route matches this destination"))
-        }
-        return .success(route)
-    }
-
     /// Stores accepted messages (group commit) and, once durable, hands them to the dispatcher.
     /// `completion` runs when the messages are durable (or failed to be): only then may the
     /// client get its response.
@@ -194,7 +248,10 @@ public final class TernGateway: Sendable {
             switch result {
             case .success:
                 self.counters.withLockedValue { $0.submitsAccepted += items.count }
-                for item in items { self.dispatcher.dispatch(item) }
+                for item in items {
+                    self.volume.add(1, accountID: item.message.accountID)
+                    self.dispatcher.dispatch(item)
+                }
             case .failure:
                 self.dispatcher.unreserve(items.count)
             }
@@ -261,7 +318,7 @@ extension TernGateway: ConnectorDelegate, Dispatcher.Observer {
     public func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage) {
         counters.withLockedValue { $0.mobileOriginated += 1 }
         let text = (try? TextDecoder().decode(message.shortMessage, dataCoding: DataCoding(rawValue: message.dataCoding))) ?? ""
-        guard let systemID = moRoutes.account(destination: message.destination.value, text: text) else {
+        guard let systemID = mobileOriginatedAccount(message, connector: name, text: text) else {
             counters.withLockedValue { $0.mobileOriginatedUnrouted += 1 }
             logger.warning("MO matches no mo_route; dropped", metadata: ["connector": "\(name)", "to": "\(message.destination.value)"])
             return

@@ -50,7 +50,10 @@ public final class Dispatcher: Sendable {
         var pausedUntil: ContinuousClock.Instant?
     }
 
-    private let lanes: [String: Lane]
+    /// The lanes routes can name now.
+    private let laneBox: NIOLockedValueBox<[String: Lane]>
+    /// Lanes of connectors a reload replaced or removed: they finish what they hold, then stop.
+    private let draining = NIOLockedValueBox([ObjectIdentifier: Lane]())
     private let waiting = NIOLockedValueBox(DueQueue())
     /// Messages accepted and not yet settled with an upstream: queued, waiting or in flight.
     private let outstanding = NIOLockedValueBox(0)
@@ -64,7 +67,7 @@ public final class Dispatcher: Sendable {
                 settings: Settings, logger: Logger) {
         var lanes: [String: Lane] = [:]
         for connector in connectors { lanes[connector.name] = Lane(connector: connector) }
-        self.lanes = lanes
+        laneBox = NIOLockedValueBox(lanes)
         self.committer = committer
         self.observer = observer
         self.settings = settings
@@ -118,7 +121,66 @@ public final class Dispatcher: Sendable {
     }
 
     public func queueDepth(connector: String) -> Int {
-        lanes[connector]?.state.withLockedValue { $0.queue.count } ?? 0
+        lane(named: connector)?.state.withLockedValue { $0.queue.count } ?? 0
+    }
+
+    private func lane(named name: String) -> Lane? {
+        laneBox.withLockedValue { $0[name] }
+    }
+
+    /// Every lane that can still send: current and draining.
+    private var allLanes: [Lane] {
+        laneBox.withLockedValue { Array($0.values) } + draining.withLockedValue { Array($0.values) }
+    }
+
+    // MARK: Reload
+
+    /// Swaps in a reload's connectors. A connector that is the same object keeps its lane; a
+    /// replaced one's queue moves to the new connector's lane; the old object (and any removed
+    /// connector) keeps sending what it already holds and is returned, to be stopped once
+    /// `isDrained`.
+    public func install(connectors: [any Connector]) -> [any Connector] {
+        let retired = laneBox.withLockedValue { lanes -> [Lane] in
+            var next: [String: Lane] = [:]
+            var retired: [Lane] = []
+            for connector in connectors {
+                guard let old = lanes[connector.name] else {
+                    next[connector.name] = Lane(connector: connector)
+                    continue
+                }
+                if old.connector === connector {
+                    next[connector.name] = old
+                    continue
+                }
+                let lane = Lane(connector: connector)
+                let queue = old.state.withLockedValue { state -> FairQueue in
+                    defer { state.queue = FairQueue() }
+                    return state.queue
+                }
+                lane.state.withLockedValue { $0.queue = queue }
+                next[connector.name] = lane
+                retired.append(old)
+            }
+            for (name, lane) in lanes where next[name] == nil { retired.append(lane) }
+            lanes = next
+            return retired
+        }
+        draining.withLockedValue { draining in
+            for lane in retired { draining[ObjectIdentifier(lane.connector)] = lane }
+        }
+        pumpAll()
+        return retired.map(\.connector)
+    }
+
+    /// Whether a retired connector has nothing queued and nothing in flight.
+    public func isDrained(_ connector: any Connector) -> Bool {
+        guard let lane = draining.withLockedValue({ $0[ObjectIdentifier(connector)] }) else { return true }
+        return lane.state.withLockedValue { $0.queue.count == 0 && $0.inFlight == 0 }
+    }
+
+    /// Drops a retired connector's lane (after it drained and stopped).
+    public func forget(_ connector: any Connector) {
+        _ = draining.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(connector)) }
     }
 
     // MARK: Dispatch
@@ -129,7 +191,8 @@ public final class Dispatcher: Sendable {
             waiting.withLockedValue { $0.insert(item, due: scheduled) }
             return
         }
-        guard let lane = lanes[item.connector] else {
+        guard let lane = lane(named: item.connector)
+            ?? draining.withLockedValue({ $0.values.first { $0.connector.name == item.connector } }) else {
             // The route names a connector that is gone (config changed since it was stored).
             finish(item.message, state: .rejected, errorCode: Int(0x45), detail: "connector \(item.connector) does not exist")
             return
@@ -140,7 +203,7 @@ public final class Dispatcher: Sendable {
 
     /// Removes a message that has not left Tern (cancel_sm); nil when it is already in flight or gone.
     public func cancel(_ id: MessageID) -> Message? {
-        for lane in lanes.values {
+        for lane in allLanes {
             if let item = lane.state.withLockedValue({ $0.queue.remove(id) }) {
                 unreserve()
                 return item.message
@@ -155,14 +218,14 @@ public final class Dispatcher: Sendable {
 
     /// Changes a message that has not left Tern (replace_sm); false when it is in flight or gone.
     public func replace(_ id: MessageID, _ change: @escaping (inout Message) -> Void) -> Bool {
-        for lane in lanes.values where lane.state.withLockedValue({ $0.queue.update(id, change) }) {
+        for lane in allLanes where lane.state.withLockedValue({ $0.queue.update(id, change) }) {
             return true
         }
         return waiting.withLockedValue { $0.update(id, change) }
     }
 
     private func pumpAll() {
-        for lane in lanes.values { pump(lane) }
+        for lane in allLanes { pump(lane) }
     }
 
     private func pump(_ lane: Lane) {
@@ -192,9 +255,11 @@ public final class Dispatcher: Sendable {
             Task {
                 let outcome = await lane.connector.submit(item.message)
                 if case .busy = outcome {
-                    // Not an attempt: back to the head of the line until the connector has room.
-                    lane.state.withLockedValue { state in
-                        state.inFlight -= 1
+                    // Not an attempt: back to the head of the line until the connector has room
+                    // (the line of the connector's replacement, if a reload replaced it).
+                    lane.state.withLockedValue { $0.inFlight -= 1 }
+                    let home = self.lane(named: lane.connector.name) ?? lane
+                    home.state.withLockedValue { state in
                         state.queue.prepend(item)
                         state.pausedUntil = ContinuousClock.now.advanced(by: .milliseconds(5))
                     }

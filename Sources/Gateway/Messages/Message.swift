@@ -34,6 +34,10 @@ public struct Message: Sendable, Hashable {
     public var attempts: Int
     /// The last error: an SMPP command_status or a receipt's `err:` code.
     public var errorCode: Int?
+    /// What the account pays for it, in integer minor units (from the `bill` hook).
+    public var price: Int?
+    /// What the account's reseller pays for it.
+    public var resellerPrice: Int?
 
     public init(
         id: MessageID, accountID: Int64, systemID: String, serviceType: String = "",
@@ -42,8 +46,10 @@ public struct Message: Sendable, Hashable {
         shortMessage: [UInt8], tlvs: [UInt8] = [], concatenation: Concatenation? = nil,
         receivedAt: Date, scheduledAt: Date? = nil, expiresAt: Date? = nil,
         state: MessageLifecycle = .accepted, connector: String? = nil, upstreamID: String? = nil,
-        attempts: Int = 0, errorCode: Int? = nil
+        attempts: Int = 0, errorCode: Int? = nil, price: Int? = nil, resellerPrice: Int? = nil
     ) {
+        self.price = price
+        self.resellerPrice = resellerPrice
         self.id = id
         self.accountID = accountID
         self.systemID = systemID

@@ -53,4 +53,10 @@ public final class MessageIDGenerator: Sendable {
         }
         return MessageID(rawValue: ms << 22 | node << 18 | counter)
     }
+
+    /// The smallest id any node gives out at `date`: ids are ordered by time, so "since" is a
+    /// range over the id index.
+    public static func firstID(at date: Date) -> MessageID {
+        MessageID(rawValue: max(0, Int64(date.timeIntervalSince1970 * 1000) - epochMilliseconds) << 22)
+    }
 }

@@ -18,6 +18,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private let isTLS: Bool
     private var session: ClientSession?
     private var account: Account?
+    /// The client's IP address, for hooks (`msg.client_ip`).
+    private var clientIP: String?
     private var binding = false
     /// Submits received and not yet answered; beyond the window the client is throttled.
     private var unanswered = 0
@@ -90,13 +92,20 @@ final class ClientSessionHandler: ChannelInboundHandler {
         }
         binding = true
         let remote = context.remoteAddress
+        clientIP = remote?.ipAddress
         let remoteKey = remote?.ipAddress ?? "unknown"
         let remoteBytes = remote?.ipAddress.flatMap(IPAddressBytes.init)
         let loop = context.eventLoop
         let gateway = self.gateway
+        let tls = isTLS
+        let bindType: String = switch type {
+        case .transmitter: "transmitter"
+        case .receiver: "receiver"
+        case .transceiver: "transceiver"
+        }
         let promise = loop.makePromise(of: Result<Account, TernGateway.BindRefusal>.self)
         promise.completeWithTask {
-            let result = await gateway.authenticate(bind, remote: remoteBytes, remoteKey: remoteKey)
+            let result = await gateway.authenticate(bind, remote: remoteBytes, remoteKey: remoteKey, bindType: bindType, tls: tls)
             if case .failure(.status(_, _, let delay)) = result, delay > 0 {
                 try? await Task.sleep(for: .milliseconds(Int(delay * 1000)))
             }
@@ -178,12 +187,14 @@ final class ClientSessionHandler: ChannelInboundHandler {
         var items: [DispatchItem] = []
         items.reserveCapacity(submissions.count)
         var failures: [(Address, SubmissionRejection)] = []
+        // One generation of config and scripts decides the whole PDU, even across a reload.
+        let rules = gateway.rules
         for submission in submissions {
             do throws(SubmissionRejection) {
-                let message = try submission.message(id: gateway.ids.next(now: now), account: account, now: now,
+                var message = try submission.message(id: gateway.ids.next(now: now), account: account, now: now,
                                                      defaultValiditySeconds: settings.defaultValiditySeconds)
-                switch gateway.route(message) {
-                case .success(let route): items.append(DispatchItem(message: message, connectors: route.connectors))
+                switch gateway.decide(&message, account: account, clientIP: clientIP, rules: rules) {
+                case .success(let connectors): items.append(DispatchItem(message: message, connectors: connectors))
                 case .failure(let rejection): failures.append((submission.destination, rejection))
                 }
             } catch {

@@ -10,13 +10,19 @@ import SMPP
 public final class SMPPServer: Sendable {
     private let gateway: TernGateway
     private let group: any EventLoopGroup
-    private let tls: NIOSSLContext?
+    /// Read for each new TLS connection, so a reload can change the certificate.
+    private let tls: NIOLockedValueBox<NIOSSLContext?>
     private let channels = NIOLockedValueBox<[any Channel]>([])
 
     public init(gateway: TernGateway, group: any EventLoopGroup, tls: NIOSSLContext?) {
         self.gateway = gateway
         self.group = group
-        self.tls = tls
+        self.tls = NIOLockedValueBox(tls)
+    }
+
+    /// New TLS sessions use `context`; established ones keep theirs.
+    public func replaceTLS(_ context: NIOSSLContext) {
+        tls.withLockedValue { $0 = context }
     }
 
     /// Binds the configured listeners; returns the addresses actually bound (port 0 picks one).
@@ -26,12 +32,12 @@ public final class SMPPServer: Sendable {
         var plain: SocketAddress?
         var secure: SocketAddress?
         if let address = settings.smpp {
-            let channel = try await listen(on: address, tls: nil)
+            let channel = try await listen(on: address, secure: false)
             plain = channel.localAddress
         }
         if let address = settings.smppTLS {
-            guard let tls else { throw ServerError.tlsNotConfigured }
-            let channel = try await listen(on: address, tls: tls)
+            guard tls.withLockedValue({ $0 }) != nil else { throw ServerError.tlsNotConfigured }
+            let channel = try await listen(on: address, secure: true)
             secure = channel.localAddress
         }
         return (plain, secure)
@@ -43,14 +49,9 @@ public final class SMPPServer: Sendable {
         public var description: String { "smpp_tls is set but no TLS context was given" }
     }
 
-    private func listen(on address: HostPort, tls: NIOSSLContext?) async throws -> any Channel {
+    private func listen(on address: HostPort, secure: Bool) async throws -> any Channel {
         let gateway = self.gateway
-        let settings = gateway.config.server
-        let timers = SessionTimers(
-            sessionInit: .seconds(30),
-            enquireLink: settings.enquireLinkSeconds > 0 ? .seconds(settings.enquireLinkSeconds) : nil,
-            inactivity: settings.inactivitySeconds > 0 ? .seconds(settings.inactivitySeconds) : nil,
-            response: .seconds(max(1, settings.responseTimeoutSeconds)))
+        let tlsBox = self.tls
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -58,19 +59,27 @@ public final class SMPPServer: Sendable {
             .childChannelOption(.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // Session settings as of now: a reload applies them to new sessions.
+                    let settings = gateway.config.server
+                    let timers = SessionTimers(
+                        sessionInit: .seconds(30),
+                        enquireLink: settings.enquireLinkSeconds > 0 ? .seconds(settings.enquireLinkSeconds) : nil,
+                        inactivity: settings.inactivitySeconds > 0 ? .seconds(settings.inactivitySeconds) : nil,
+                        response: .seconds(max(1, settings.responseTimeoutSeconds)))
                     let sync = channel.pipeline.syncOperations
-                    if let tls {
-                        try sync.addHandler(NIOSSLServerHandler(context: tls))
+                    if secure {
+                        guard let context = tlsBox.withLockedValue({ $0 }) else { throw ServerError.tlsNotConfigured }
+                        try sync.addHandler(NIOSSLServerHandler(context: context))
                     }
                     try sync.addHandler(ByteToMessageHandler(SMPPFrameDecoder()))
                     try sync.addHandler(SMPPSessionHandler(role: .messageCentre, windowSize: settings.window, timers: timers))
-                    try sync.addHandler(ClientSessionHandler(gateway: gateway, settings: settings, isTLS: tls != nil))
+                    try sync.addHandler(ClientSessionHandler(gateway: gateway, settings: settings, isTLS: secure))
                 }
             }
             .bind(host: address.host, port: address.port)
             .get()
         channels.withLockedValue { $0.append(channel) }
-        gateway.logger.notice("listening", metadata: ["address": "\(channel.localAddress?.description ?? address.description)", "tls": "\(tls != nil)"])
+        gateway.logger.notice("listening", metadata: ["address": "\(channel.localAddress?.description ?? address.description)", "tls": "\(secure)"])
         return channel
     }
 

@@ -39,6 +39,8 @@ public protocol MessageStore: Sendable {
     func account(systemID: String) async throws -> Account?
     func account(id: Int64) async throws -> Account?
     func accounts() async throws -> [Account]
+    /// How many messages of the account have an id at or after `firstID` (ids grow with time).
+    func messageCount(accountID: Int64, since firstID: MessageID) async throws -> Int
     /// Inserts a new account and returns it with its id; a duplicate system_id throws
     /// `StoreError.duplicateAccount`.
     func insertAccount(_ account: Account) async throws -> Account
