@@ -26,7 +26,9 @@ struct AdminHTTP: Sendable {
             ReloadRoutes { await reloader.reload() }.register(on: router)
         }
         let app = Application(router: router, configuration: .init(address: .hostname(address.host, port: address.port)), logger: logger)
-        let task = Task { try await app.runService() }
+        // No signal handling of its own: `tern serve` owns SIGINT/SIGTERM (and SIGHUP), and a
+        // second handler would take SIGTERM away from it, so the process would never exit.
+        let task = Task { try await app.runService(gracefulShutdownSignals: []) }
         logger.notice("HTTP listening", metadata: ["address": "\(address)"])
         return AdminHTTP(task: task)
     }

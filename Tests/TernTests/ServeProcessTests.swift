@@ -39,9 +39,17 @@ final class ServerProcess {
         process.waitUntilExit()
     }
 
-    func terminate() {
+    /// SIGTERM, then SIGKILL if the server has not exited within `seconds`. True when it exited
+    /// on its own.
+    @discardableResult
+    func terminate(seconds: Double = 30) -> Bool {
+        guard process.isRunning else { return true }
         process.terminate()
-        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(50_000) }
+        guard process.isRunning else { return true }
+        kill()
+        return false
     }
 
     /// Waits until something accepts connections on `port` (bounded).
