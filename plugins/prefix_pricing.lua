@@ -24,6 +24,7 @@
 
 local plugin = {}
 
+local longest = nil      -- the longest prefix's length: longest_prefix need not try longer ones
 local source = {}          -- prefix → price as configured (a settings table or a tern.lookup table)
 local parsed = {}          -- prefix → integer price, filled in init and on demand
 local default_price = nil
@@ -61,7 +62,9 @@ function plugin.init(config)
     -- Check every price now, so a typo stops the plugin from loading rather than failing
     -- messages. (A lookup table that cannot be enumerated is still checked, on first use.)
     parsed = {}
+    longest = nil
     for prefix, value in pairs(source) do
+        longest = math.max(longest or 0, #tostring(prefix))
         if type(prefix) ~= "string" or not string.find(prefix, "^%d+$") then
             error("prefix_pricing: price prefix '" .. tostring(prefix) .. "' must be digits only", 0)
         end
@@ -97,7 +100,7 @@ function plugin.bill(msg)
     if string.byte(number, 1) == PLUS then number = string.sub(number, 2) end
 
     local per_part
-    local value, prefix = tern.longest_prefix(source, number)
+    local value, prefix = tern.longest_prefix(source, number, longest)
     if value ~= nil then
         per_part = parsed[prefix]
         if per_part == nil then

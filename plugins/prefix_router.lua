@@ -27,6 +27,7 @@
 
 local plugin = {}
 
+local longest = nil      -- the longest prefix's length: longest_prefix need not try longer ones
 local source = {}        -- prefix → route as configured (a settings table or a tern.lookup table)
 local plans = {}         -- prefix → parsed route (see parse_route), filled in init and on demand
 local default_plan = nil
@@ -136,7 +137,9 @@ function plugin.init(config)
     -- messages later. (Should a lookup table not be enumerable, the routes are still parsed,
     -- on first use, by plan_for.)
     plans = {}
+    longest = nil
     for prefix, route in pairs(source) do
+        longest = math.max(longest or 0, #tostring(prefix))
         if type(prefix) ~= "string" or not string.find(prefix, "^%d+$") then
             error("prefix_router: route prefix '" .. tostring(prefix) .. "' must be digits only", 0)
         end
@@ -160,7 +163,7 @@ function plugin.init(config)
 end
 
 local function plan_for(number)
-    local route, prefix = tern.longest_prefix(source, number)
+    local route, prefix = tern.longest_prefix(source, number, longest)
     if route == nil then return default_plan end
     local plan = plans[prefix]
     if plan == nil then

@@ -18,6 +18,8 @@ static inline void clua_newtable(lua_State *L) { lua_newtable(L); }
 static inline int clua_upvalueindex(int i) { return lua_upvalueindex(i); }
 static inline int clua_gc_collect(lua_State *L) { return lua_gc(L, LUA_GCCOLLECT); }
 static inline int clua_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }
+// Generational collection: every message makes a table that dies young, which is the case it is for.
+static inline int clua_gc_generational(lua_State *L) { return lua_gc(L, LUA_GCGEN, 0, 0); }
 static inline int clua_load_text(lua_State *L, const char *buffer, size_t size, const char *chunkname) {
     return luaL_loadbufferx(L, buffer, size, chunkname, "t");
 }
@@ -100,6 +102,30 @@ static inline int clua_tern_hash(lua_State *L) {
     unsigned int hash = 2166136261u;
     for (size_t i = 0; i < length; i++) { hash ^= bytes[i]; hash *= 16777619u; }
     lua_pushinteger(L, (lua_Integer)hash);
+    return 1;
+}
+
+// tern.longest_prefix(map, number [, longest]): the value of the longest key of `map` that
+// prefixes `number`, and that key; `longest`, when given, is the longest key's length, so
+// longer prefixes are not tried (each try interns a string). In C because routers and price lists call it for every message; the
+// lookup goes through metamethods, so read-only lookup tables work.
+static inline int clua_tern_longest_prefix(lua_State *L) {
+    luaL_checkany(L, 1);
+    if (lua_type(L, 2) != LUA_TSTRING) { lua_pushnil(L); return 1; }
+    size_t length = 0;
+    const char *number = lua_tolstring(L, 2, &length);
+    lua_Integer longest = luaL_optinteger(L, 3, (lua_Integer)length);
+    if (longest >= 0 && (size_t)longest < length) length = (size_t)longest;
+    for (size_t n = length; n > 0; n--) {
+        lua_pushlstring(L, number, n);
+        lua_pushvalue(L, -1);
+        if (lua_gettable(L, 1) != LUA_TNIL) {
+            lua_rotate(L, -2, 1);
+            return 2;
+        }
+        lua_pop(L, 2);
+    }
+    lua_pushnil(L);
     return 1;
 }
 

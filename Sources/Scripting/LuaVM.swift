@@ -35,6 +35,9 @@ final class LuaVM {
         }
         self.state = state
         clua_extraspace(state).pointee = Unmanaged.passUnretained(self).toOpaque()
+        // Each message leaves a table and a few strings that die at once; the incremental
+        // collector would keep re-marking the plugins' long-lived tables to find them.
+        _ = clua_gc_generational(state)
         try openSandbox()
     }
 
@@ -89,6 +92,7 @@ final class LuaVM {
         lua_pushcclosure(state, clua_tern_now, 0); lua_setfield(state, -2, "now")
         lua_pushcclosure(state, clua_tern_hash, 0); lua_setfield(state, -2, "hash")
         lua_pushcclosure(state, clua_read_only, 0); lua_setfield(state, -2, "read_only")
+        lua_pushcclosure(state, clua_tern_longest_prefix, 0); lua_setfield(state, -2, "longest_prefix")
         clua_push_host_function(state, hostLog); lua_setfield(state, -2, "log")
         clua_push_host_function(state, hostConnectors); lua_setfield(state, -2, "connectors")
         clua_push_host_function(state, hostReadCSV); lua_setfield(state, -2, "read_csv")

@@ -29,14 +29,18 @@ enum Prelude {
         })
     end
 
-    local function longest_prefix(map, number)
-        if type(number) ~= "string" then return nil end
-        for length = #number, 1, -1 do
-            local key = number:sub(1, length)
-            local value = map[key]
-            if value ~= nil then return value, key end
+    -- The connectors' live state, rebuilt at most every 50 ms: a router asks for every message,
+    -- and health does not change faster than that matters. Read-only, so it can be shared.
+    local raw_connectors, now = api.connectors, api.now
+    local cached, cached_at = nil, -1
+    local function connectors()
+        local t = now()
+        if cached == nil or t - cached_at > 0.05 then
+            local fresh = raw_connectors()
+            for name, state in pairs(fresh) do fresh[name] = readonly(state) end
+            cached, cached_at = readonly(fresh), t
         end
-        return nil
+        return cached
     end
 
     -- A finalizer would run during garbage collection, outside any budget: refuse them.
@@ -62,7 +66,7 @@ enum Prelude {
         env.utf8 = copy(G.utf8)
         env.tern = {
             reject = api.reject, log = api.log, now = api.now, hash = api.hash,
-            connectors = api.connectors, lookup = lookup, longest_prefix = longest_prefix,
+            connectors = connectors, lookup = lookup, longest_prefix = api.longest_prefix,
         }
         env._G = env
         return env

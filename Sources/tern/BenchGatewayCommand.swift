@@ -6,6 +6,7 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import Scripting
 import SMPP
 import Store
 
@@ -24,7 +25,8 @@ struct BenchRig {
     static let systemID = "bench"
     static let password = "bench"
 
-    static func start(durability: StoreSettings.Durability, upstreamSessions: Int, upstreamWindow: Int, window: Int) async throws -> BenchRig {
+    static func start(durability: StoreSettings.Durability, upstreamSessions: Int, upstreamWindow: Int, window: Int,
+                      plugins: [PluginSource] = []) async throws -> BenchRig {
         var logger = Logger(label: "tern-bench")
         logger.logLevel = .error
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-bench-\(UUID().uuidString)").path
@@ -33,18 +35,18 @@ struct BenchRig {
         let otherGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let sink = SinkSMSC(configuration: .init(credentials: ["tern": "up"], receiptDelay: .milliseconds(5)), group: otherGroup)
         try await sink.start()
+        let upstreamSettings = SMPPUpstreamSettings(host: "127.0.0.1", port: sink.port, systemID: "tern", password: "up",
+                                                    sessions: upstreamSessions, window: upstreamWindow)
         let config = TernConfig(
             server: ServerSettings(smpp: HostPort(host: "127.0.0.1", port: 0), smppTLS: nil, http: nil, window: window,
                                    maxQueuedMessages: 1_000_000, dataDirectory: directory),
             store: StoreSettings(path: directory + "/tern.sqlite", durability: durability),
-            connectors: [], routes: [RouteRule(name: "default", connectors: ["sink"])], sourceFile: "bench")
-        let upstream = SMPPUpstreamConnector(
-            name: "sink",
-            settings: SMPPUpstreamSettings(host: "127.0.0.1", port: sink.port, systemID: "tern", password: "up",
-                                           sessions: upstreamSessions, window: upstreamWindow),
-            group: serverGroup, logger: logger)
+            connectors: [ConnectorSettings(name: "sink", kind: .smpp(upstreamSettings))],
+            routes: [RouteRule(name: "default", connectors: ["sink"])], sourceFile: "bench")
+        let upstream = SMPPUpstreamConnector(name: "sink", settings: upstreamSettings, group: serverGroup, logger: logger)
         let store = try SQLiteMessageStore(settings: config.store)
-        let gateway = TernGateway(config: config, store: store, connectors: [upstream], logger: logger)
+        let gateway = TernGateway(config: config, store: store, connectors: [upstream], logger: logger,
+                                  scripts: ScriptSet(plugins: plugins, generation: 1))
         try await gateway.start()
         _ = try await store.insertAccount(Account(systemID: systemID, passwordHash: PasswordHash(hashing: password), maxBinds: 0))
         let server = SMPPServer(gateway: gateway, group: serverGroup, tls: nil)
@@ -89,6 +91,8 @@ extension BenchCommand {
         @Option(help: "Window of each upstream session.") var upstreamWindow = 1024
         @Option(help: "Store durability: full or normal.") var durability = "normal"
         @Option(help: "Seconds to wait for the last receipts.") var receiptTimeout = 60.0
+        @Flag(help: "Run the shipped plugins (content filter, sender rules, prefix router, prefix pricing) on every message.") var plugins = false
+        @Option(help: "The shipped plugins' directory.") var pluginDirectory = "plugins"
 
         func run() async throws {
             #if DEBUG
@@ -96,7 +100,9 @@ extension BenchCommand {
             #endif
             guard let durability = StoreSettings.Durability(rawValue: durability) else { throw ValidationError("--durability must be full or normal") }
             guard sessions > 0, window > 0, count > 0 else { throw ValidationError("--sessions, --window and --count must be positive") }
-            let rig = try await BenchRig.start(durability: durability, upstreamSessions: upstreamSessions, upstreamWindow: upstreamWindow, window: window)
+            let sources = plugins ? try BenchPlugins.sources(directory: pluginDirectory, connector: "sink", contentFilter: true) : []
+            let rig = try await BenchRig.start(durability: durability, upstreamSessions: upstreamSessions, upstreamWindow: upstreamWindow,
+                                               window: window, plugins: sources)
             let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             var clients: [SMPPClient] = []
             for _ in 0..<sessions {
@@ -105,7 +111,7 @@ extension BenchCommand {
                 guard bound.commandStatus == .ok else { throw ValidationError("bench bind refused: \(bound.commandStatus)") }
                 clients.append(client)
             }
-            print("tern bench gateway: \(count) messages, \(sessions) sessions × window \(window), upstream \(upstreamSessions) × \(upstreamWindow), store \(durability.rawValue)\(rate > 0 ? ", rate \(rate)/s" : "")")
+            print("tern bench gateway: \(count) messages, \(sessions) sessions × window \(window), upstream \(upstreamSessions) × \(upstreamWindow), store \(durability.rawValue)\(rate > 0 ? ", rate \(rate)/s" : "")\(plugins ? ", plugins: \(sources.map(\.name).joined(separator: ", "))" : "")")
             let started = ContinuousClock.now
             let perSession = (count + sessions - 1) / sessions
             let results = try await withThrowingTaskGroup(of: LoadResult.self) { tasks in

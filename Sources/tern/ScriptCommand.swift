@@ -19,7 +19,8 @@ struct ScriptCommand: ParsableCommand {
                 parts, data_coding, volume, client_ip, route, price), e.g. \
                 '{"account":"acme","source":"ACME","destination":"447700900123","text":"hello"}'. \
                 --messages reads a file with one such object per line, or a JSON array. The plugin's settings come from \
-                its [[plugin]] block in --config when it is listed there, else from --settings.
+                --settings, else from its [[plugin]] block in --config when it is listed there; tern.connectors() \
+                reports the config's connectors, all up. Times are of a warm VM (one untimed pass runs first).
                 """)
 
         @Argument(help: "The plugin file.")
@@ -46,27 +47,36 @@ struct ScriptCommand: ParsableCommand {
             var pluginSettings: [String: ScriptValue] = [:]
             var name: String?
             var limits = ScriptLimits()
+            // Without a server, scripts see the config's connectors, all up.
+            var connectors: [String: ConnectorStatus] = [:]
+            if let configured = try? TernConfig.load(path: config) {
+                limits = configured.scripting.limits
+                for connector in configured.connectors { connectors[connector.name] = ConnectorStatus(up: true) }
+                if settings == nil, let block = configured.plugins.first(where: {
+                    $0.file == plugin || URL(fileURLWithPath: $0.file).standardized == URL(fileURLWithPath: plugin).standardized
+                }) {
+                    pluginSettings = block.settings
+                    name = block.name
+                }
+            }
             if let settings {
                 guard case .table(let object)? = try? JSONDecoder().decode(ScriptValue.self, from: Data(settings.utf8)) else {
                     throw ValidationError("--settings must be a JSON object")
                 }
                 pluginSettings = object
-            } else if let configured = try? TernConfig.load(path: config) {
-                limits = configured.scripting.limits
-                if let block = configured.plugins.first(where: { $0.file == plugin || URL(fileURLWithPath: $0.file).standardized == URL(fileURLWithPath: plugin).standardized }) {
-                    pluginSettings = block.settings
-                    name = block.name
-                }
             }
+            let statuses = connectors
             let engine: PolicyEngine
             do {
                 let source = try PluginSource.read(file: plugin, name: name, settings: pluginSettings)
-                engine = try PolicyEngine(ScriptSet(limits: limits, plugins: [source]))
+                engine = try PolicyEngine(ScriptSet(limits: limits, plugins: [source]), connectors: { statuses })
             } catch {
                 FileHandle.standardError.write(Data("\(ConfigError(scriptError: error))\n".utf8))
                 throw ExitCode(1)
             }
             var results: [[String: Any]] = []
+            // One untimed pass first, so the times printed are those of a warm VM, as in the server.
+            _ = engine.evaluate(inputs[0], policies: [], trace: false) { answer, _ in .success(answer ?? []) }
             for (index, input) in inputs.enumerated() {
                 let decision = engine.evaluate(input, policies: [], trace: true) { answer, _ in .success(answer ?? []) }
                 if json {

@@ -117,6 +117,8 @@ import Testing
         let vm = try engine([router], connectors: { ["fast": ConnectorStatus(up: up.value, queued: 3)] })
         #expect(vm.evaluate(message(), policies: [], resolveRoute: configRoute).route == ["fast"])
         up.value = false
+        // The state is refreshed at most every 50 ms.
+        Thread.sleep(forTimeInterval: 0.06)
         #expect(vm.evaluate(message(), policies: [], resolveRoute: configRoute).route == ["fallback"])
     }
 

@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import Gateway
+import Scripting
+
+/// The shipped plugins as the benchmarks load them: sender rules (filter, rewrite_sender),
+/// the prefix router (route) and prefix pricing (bill), and optionally the content filter.
+enum BenchPlugins {
+    /// `alternate`, when given, takes a weighted share of UK mobile traffic.
+    static func sources(directory: String, connector: String, alternate: String? = nil, contentFilter: Bool) throws -> [PluginSource] {
+        var plugins: [PluginSource] = []
+        if contentFilter {
+            plugins.append(try PluginSource.read(file: directory + "/content_filter.lua", settings: [
+                "keywords": .list([.string("casino"), .string("free money"), .string("lottery")]),
+                "block_urls": .boolean(true), "allow_domains": .list([.string("example.com")]),
+            ]))
+        }
+        plugins.append(try PluginSource.read(file: directory + "/sender_rules.lua", settings: [
+            "allowed": .table(["bench": .list([.string("Bench"), .string("4477*")]), "acme": .list([.string("ACME")])]),
+            "numeric_for": .table(["bench": .string("447700900001")]),
+        ]))
+        plugins.append(try PluginSource.read(file: directory + "/prefix_router.lua", settings: [
+            "routes": .table([
+                "447": .list([.table(["connector": .string(connector), "weight": .integer(3)])]
+                    + (alternate.map { [.table(["connector": .string($0), "weight": .integer(1)])] } ?? [])),
+                "44": .list([.table(["connector": .string(connector)])]),
+                "49": .list([.table(["connector": .string(connector)])]),
+            ]),
+            "default": .list([.string(connector)]),
+        ]))
+        plugins.append(try PluginSource.read(file: directory + "/prefix_pricing.lua", settings: [
+            "prices": .table(["44": .integer(32), "447": .integer(35), "49": .integer(71), "1": .integer(9)]),
+            "default_price": .integer(60),
+            "tiers": .list([.table(["from": .integer(10_000), "discount_percent": .integer(5)])]),
+        ]))
+        return plugins
+    }
+}
+
+extension BenchCommand {
+    struct Hooks: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The full hook chain (filter, rewrite_sender, route, bill) over the shipped plugins, per message, on one thread.",
+            discussion: "Reports the per-message cost of PolicyEngine.evaluate as percentiles, and messages per second on one core. Use a release build (scripts/run bench hooks).")
+
+        @Option(help: "Messages to decide.") var count = 200_000
+        @Option(help: "The shipped plugins' directory.") var plugins = "plugins"
+        @Flag(help: "Add the content filter (a fourth plugin) to the chain.") var contentFilter = false
+
+        func run() throws {
+            #if DEBUG
+            print("note: this is a debug build; use scripts/run bench hooks for real figures")
+            #endif
+            let sources = try BenchPlugins.sources(directory: plugins, connector: "sink", alternate: "sink-b", contentFilter: contentFilter)
+            let engine = try PolicyEngine(ScriptSet(plugins: sources), connectors: {
+                ["sink": ConnectorStatus(up: true), "sink-b": ConnectorStatus(up: true)]
+            })
+            let destinations = ["447700900123", "447911123456", "4915112345678", "12125550100", "33612345678"]
+            let messages = (0..<1_000).map { index in
+                ScriptMessage(id: String(386_000_000_000_000_000 + index), account: "bench", source: "Bench",
+                              destination: destinations[index % destinations.count], text: "Your code is \(100_000 + index). It expires in 10 minutes.",
+                              parts: 1, volume: index * 20)
+            }
+            let resolve: ([String]?, String) -> Result<[String], PolicyRejection> = { answer, _ in .success(answer ?? ["sink"]) }
+            for message in messages.prefix(500) { _ = engine.evaluate(message, policies: [], resolveRoute: resolve) }
+
+            var samples = [UInt64](repeating: 0, count: count)
+            var accepted = 0
+            let started = DispatchTime.now().uptimeNanoseconds
+            for index in 0..<count {
+                let before = DispatchTime.now().uptimeNanoseconds
+                let decision = engine.evaluate(messages[index % messages.count], policies: [], resolveRoute: resolve)
+                samples[index] = DispatchTime.now().uptimeNanoseconds - before
+                if decision.rejection == nil { accepted += 1 }
+            }
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            samples.sort()
+            func percentile(_ p: Double) -> String {
+                String(format: "%.2f µs", Double(samples[min(samples.count - 1, Int(Double(samples.count) * p))]) / 1000)
+            }
+            let names = sources.map(\.name).joined(separator: ", ")
+            print("tern bench hooks: \(count) messages through \(sources.count) plugins (\(names)); \(accepted) accepted")
+            print("per message: p50 \(percentile(0.5))  p90 \(percentile(0.9))  p99 \(percentile(0.99))  max \(percentile(1.0))")
+            print(String(format: "one thread: %.0f messages/s; Lua memory %d KB", Double(count) / elapsed, engine.memoryInUse / 1024))
+        }
+    }
+}
