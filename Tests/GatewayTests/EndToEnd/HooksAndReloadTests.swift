@@ -248,6 +248,52 @@ struct HooksAndReloadTests {
     }
 }
 
+extension HooksAndReloadTests {
+    @Test("a reload keeps unchanged connectors, replaces changed ones and retires removed ones; receipts still arrive")
+    func connectorsAcrossReloads() async throws {
+        let harness = try await Self.harness()
+        defer { Task { await harness.stop() } }
+        let path = harness.directory + "/tern.toml"
+        try Self.write(Self.configText(harness, extra: ""), to: path)
+        guard case .success = await harness.gateway.reload(configPath: path, makeConnector: Self.makeConnector) else {
+            Issue.record("first reload failed")
+            return
+        }
+        let first = harness.gateway.connectors
+        let client = try await harness.boundClient()
+
+        // b's delays change: b is replaced, a is the same object.
+        try Self.write(Self.configText(harness, extra: "").replacingOccurrences(of: "name = \"b\"\ntype = \"simulator\"\nmin_delay_ms = 10",
+                                                                               with: "name = \"b\"\ntype = \"simulator\"\nmin_delay_ms = 20"), to: path)
+        guard case .success(let report) = await harness.gateway.reload(configPath: path, makeConnector: Self.makeConnector) else {
+            Issue.record("second reload failed")
+            return
+        }
+        #expect(report.diff.changes.contains { $0.hasPrefix("connector changed: b") }, "\(report.diff.changes)")
+        let second = harness.gateway.connectors
+        #expect(second["a"] === first["a"])
+        #expect(second["b"] !== first["b"])
+
+        // b removed: it leaves the set; messages keep flowing through a and get receipts.
+        var text = Self.configText(harness, extra: "")
+        text = text.replacingOccurrences(of: "[[connector]]\nname = \"b\"\ntype = \"simulator\"\nmin_delay_ms = 10\nmax_delay_ms = 50\n", with: "")
+        try Self.write(text, to: path)
+        guard case .success(let removal) = await harness.gateway.reload(configPath: path, makeConnector: Self.makeConnector) else {
+            Issue.record("third reload failed")
+            return
+        }
+        #expect(removal.diff.changes.contains { $0.hasPrefix("connector removed: b") }, "\(removal.diff.changes)")
+        #expect(Set(harness.gateway.connectors.keys) == ["a"])
+        #expect(harness.gateway.connectors["a"] === first["a"])
+        let response = try await client.request(submitSM(text: "after the reloads"))
+        #expect(response.commandStatus == .ok)
+        let receipts = await client.deliveries(count: 1, timeout: .seconds(10))
+        #expect(receipts.count == 1)
+        #expect(client.channel.isActive)
+        await client.unbind()
+    }
+}
+
 final class LockedCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
