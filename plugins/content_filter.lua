@@ -164,7 +164,10 @@ function plugin.init(config)
 
     keyword_rules = {}
     for _, keyword in ipairs(list_of_strings(config.keywords, "keywords")) do
-        keyword_rules[#keyword_rules + 1] = { word = keyword, pattern = keyword_pattern(keyword) }
+        -- `first`: the keyword's first word, found with a plain search (no pattern) before the
+        -- pattern is tried; most texts contain no keyword at all, and the plain search is cheap.
+        local first = string.match(lower(keyword), "%S+")
+        keyword_rules[#keyword_rules + 1] = { word = keyword, pattern = keyword_pattern(keyword), first = first }
     end
 
     pattern_rules = list_of_strings(config.patterns, "patterns")
@@ -249,8 +252,9 @@ end
 
 -- The first link in `text` (already lowercased) that is not to an allowed domain, or nil.
 local function blocked_link(text)
-    -- Every form below contains a '.', except a scheme with a dotless host ("http://intranet").
-    if not string.find(text, ".", 1, true) and not string.find(text, "://", 1, true) then
+    -- Every form below contains a '.' followed by a letter or digit, except a scheme with a
+    -- dotless host ("http://intranet"); plain sentences ("It expires in 10 minutes.") stop here.
+    if not string.find(text, "%.[%w]") and not string.find(text, "://", 1, true) then
         return nil
     end
 
@@ -291,7 +295,7 @@ function plugin.filter(msg)
 
     for i = 1, #keyword_rules do
         local rule = keyword_rules[i]
-        if string.find(lowered, rule.pattern) then
+        if string.find(lowered, rule.first, 1, true) and string.find(lowered, rule.pattern) then
             tern.reject(status, "keyword '" .. rule.word .. "'")
         end
     end
