@@ -64,6 +64,29 @@ public struct RuleSet: Sendable {
     }
 }
 
+extension RuleSet {
+    /// This set plus policy files it does not have yet (an account that names a new policy
+    /// binds): the plugins stay exactly as loaded, only the new files are read, and the whole
+    /// set is built once to check it.
+    public func adding(policyFiles: Set<String>, generation: Int) throws(ConfigErrors) -> RuleSet {
+        var policies = scripts.policies
+        for file in policyFiles.subtracting(policies.keys).sorted() {
+            do {
+                policies[file] = try PluginSource.read(file: file)
+            } catch {
+                throw ConfigErrors([ConfigError(file: file, line: 0, reason: "policy file of an account: \(error)")])
+            }
+        }
+        let next = ScriptSet(limits: scripts.limits, plugins: scripts.plugins, policies: policies, generation: generation)
+        do {
+            _ = try PolicyEngine(next)
+        } catch {
+            throw ConfigErrors([ConfigError(scriptError: error)])
+        }
+        return RuleSet(generation: generation, config: config, scripts: next)
+    }
+}
+
 extension ConfigError {
     /// Lua reports "plugins/x.lua:12: reason"; split it so every problem reads the same way.
     public init(scriptError: ScriptError) {

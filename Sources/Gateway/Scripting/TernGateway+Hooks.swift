@@ -74,8 +74,7 @@ extension TernGateway {
             let missing = wanted.subtracting(current.scripts.policies.keys)
             guard !missing.isEmpty else { return nil }
             do {
-                let next = try RuleSet.load(config: current.config, policyFiles: Set(current.scripts.policies.keys).union(missing),
-                                            generation: current.generation + 1)
+                let next = try current.adding(policyFiles: missing, generation: current.generation + 1)
                 self.scripts.install(next.scripts)
                 self.install(rules: next, connectors: self.connectors)
                 logger.notice("policy loaded", metadata: ["files": "\(missing.sorted().joined(separator: ", "))", "generation": "\(next.generation)"])
