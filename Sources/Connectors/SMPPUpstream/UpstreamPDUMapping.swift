@@ -7,17 +7,10 @@ import SMPP
 /// built from a `Message`, the outcome read from its response, receipts and MO messages read
 /// from deliver_sm and data_sm.
 enum UpstreamPDUMapping {
+    /// The message as the upstream gets it: always with a receipt requested (Tern follows every
+    /// message to its end, whatever the client asked for) and with the client's validity.
     static func submitSM(_ message: Message) -> SubmitSM {
-        SubmitSM(
-            serviceType: message.serviceType,
-            source: address(message.source),
-            destination: address(message.destination),
-            esmClass: ESMClass(rawValue: message.esmClass),
-            protocolID: message.protocolID,
-            priorityFlag: message.priority,
-            registeredDelivery: RegisteredDelivery(rawValue: message.registeredDelivery),
-            dataCoding: DataCoding(rawValue: message.dataCoding),
-            shortMessage: ByteBuffer(bytes: message.shortMessage))
+        message.submitSM().body
     }
 
     static func address(_ wire: WireAddress) -> Address {

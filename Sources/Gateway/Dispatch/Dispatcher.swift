@@ -323,10 +323,15 @@ public final class Dispatcher: Sendable {
 
     private func finish(_ message: Message, state: MessageLifecycle, errorCode: Int, detail: String, connector: String? = nil) {
         unreserve()
+        let observer = self.observer
+        // The client hears of the end (a receipt) only once the end is durable, so a query_sm
+        // after the receipt, or a restart, tells the same state.
         committer.enqueue(.transition(MessageTransition(messageID: message.id, state: state, connector: connector,
-                                                        errorCode: errorCode, detail: detail)))
+                                                        errorCode: errorCode, detail: detail))) { result in
+            guard case .success = result else { return }
+            observer.dispatcher(finished: message, state: state, errorCode: errorCode)
+        }
         logger.info("message ended inside Tern", metadata: ["id": "\(message.id)", "state": "\(state.rawValue)", "reason": "\(detail)"])
-        observer.dispatcher(finished: message, state: state, errorCode: errorCode)
     }
 
     private func releaseDue() {

@@ -192,6 +192,8 @@ extension Message {
             source: Address(ton: TypeOfNumber(rawValue: source.ton), npi: NumberingPlanIndicator(rawValue: source.npi), value: source.value),
             destination: Address(ton: TypeOfNumber(rawValue: destination.ton), npi: NumberingPlanIndicator(rawValue: destination.npi), value: destination.value),
             esmClass: ESMClass(rawValue: esmClass), protocolID: protocolID, priorityFlag: priority,
+            // The upstream may drop it when the client's validity ends, rather than deliver late.
+            validityPeriod: expiresAt.map(SMPPTimeFormat.absolute) ?? "",
             // Tern tracks every message to its end, whatever the client asked for.
             registeredDelivery: .receipt,
             dataCoding: DataCoding(rawValue: dataCoding), shortMessage: ByteBuffer(bytes: shortMessage))

@@ -335,7 +335,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             var finalDate = ""
             if message.state.isFinal {
                 // query_sm_resp final_date is an absolute SMPP time in UTC.
-                finalDate = Self.smppTime(Date())
+                finalDate = SMPPTimeFormat.absolute(Date())
             }
             let resp = QuerySMResp(messageID: query.messageID, finalDate: finalDate, messageState: state,
                                    errorCode: UInt8(truncatingIfNeeded: min(255, max(0, message.errorCode ?? 0))))
@@ -408,12 +408,5 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 }
             }
         }
-    }
-
-    static func smppTime(_ date: Date) -> String {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? .current
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%02d%02d%02d%02d%02d%02d000+", (c.year ?? 2000) % 100, c.month ?? 1, c.day ?? 1, c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
     }
 }

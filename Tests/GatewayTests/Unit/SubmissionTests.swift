@@ -95,6 +95,9 @@ struct SubmissionTests {
         #expect(body.source.ton == .alphanumeric)
         #expect(body.registeredDelivery == .receipt)
         #expect(forwarded.integer(.userMessageReference) == 5)
+        // The validity (60 s after `now`) goes along as an absolute UTC time.
+        #expect(body.validityPeriod == SMPPTimeFormat.absolute(now.addingTimeInterval(60)))
+        #expect(body.validityPeriod.hasSuffix("000+"))
     }
 }
 
