@@ -43,7 +43,9 @@ final class GatewayReloader: Sendable {
             }
         })
         if case .success(let report) = result {
-            if let context = tls.withLockedValue({ $0 }) { server.withLockedValue { $0 }?.replaceTLS(context) }
+            let server = self.server.withLockedValue { $0 }
+            if let context = tls.withLockedValue({ $0 }) { server?.replaceTLS(context) }
+            server?.warmScripts()
             ActiveRules.write(report.summary, dataDirectory: gateway.config.server.dataDirectory, logger: logger)
         }
         return result

@@ -73,6 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let server = SMPPServer(gateway: gateway, group: group, tls: tlsContext?.context)
         try await server.start()
+        server.warmScripts()
         let reloader = GatewayReloader(gateway: gateway, configPath: config, group: group, logger: logger)
         reloader.attach(server)
         let http = try await AdminHTTP.start(gateway: gateway, configuration: configuration, reloader: reloader, logger: logger)

@@ -83,6 +83,22 @@ public final class SMPPServer: Sendable {
         return channel
     }
 
+    /// Builds the current scripts' VM on every event loop now, so the first message on each loop
+    /// after a start or a reload does not wait for every plugin's `init`.
+    public func warmScripts() {
+        let scripts = gateway.scripts
+        let logger = gateway.logger
+        for loop in group.makeIterator() {
+            loop.execute {
+                do {
+                    _ = try scripts.engine()
+                } catch {
+                    logger.error("scripts could not be built on an event loop", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
     /// Stops accepting; bound sessions are unbound.
     public func stop() async {
         let listeners = channels.withLockedValue { channels in
