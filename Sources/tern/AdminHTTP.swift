@@ -25,6 +25,7 @@ struct AdminHTTP: Sendable {
         if let reloader {
             ReloadRoutes { await reloader.reload() }.register(on: router)
         }
+        MetricsRoutes { gateway.metricsText() }.register(on: router)
         let app = Application(router: router, configuration: .init(address: .hostname(address.host, port: address.port)), logger: logger)
         // No signal handling of its own: `tern serve` owns SIGINT/SIGTERM (and SIGHUP), and a
         // second handler would take SIGTERM away from it, so the process would never exit.

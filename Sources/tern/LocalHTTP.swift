@@ -11,6 +11,10 @@ enum LocalHTTP {
     }
 
     static func post(host: String, port: Int, path: String, timeoutSeconds: Int = 60) throws -> (status: Int, body: String) {
+        try request("POST", host: host, port: port, path: path, timeoutSeconds: timeoutSeconds)
+    }
+
+    static func request(_ method: String, host: String, port: Int, path: String, timeoutSeconds: Int = 60) throws -> (status: Int, body: String) {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var results: UnsafeMutablePointer<addrinfo>?
@@ -27,7 +31,7 @@ enum LocalHTTP {
         guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
             throw Failure(description: "cannot connect to \(host):\(port) (\(String(cString: strerror(errno)))); is `tern serve` running with [server] http set?")
         }
-        let request = "POST \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        let request = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
         let sent = request.utf8CString.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count - 1, 0) }
         guard sent > 0 else { throw Failure(description: "cannot send the request") }
         var response: [UInt8] = []

@@ -7,6 +7,6 @@ struct Tern: AsyncParsableCommand {
         commandName: "tern",
         abstract: "Tern, an SMPP 3.4/5.0 SMS gateway, and its tools.",
         subcommands: [ServeCommand.self, ReloadCommand.self, AdminCommand.self, CheckConfigCommand.self, ScriptCommand.self,
-                      RouteCommand.self, PDUCommand.self, BenchCommand.self]
+                      RouteCommand.self, MetricsCommand.self, PDUCommand.self, BenchCommand.self]
     )
 }

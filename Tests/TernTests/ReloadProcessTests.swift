@@ -101,6 +101,13 @@ struct ReloadProcessTests {
         #expect(reload.stdout.contains("reloaded: generation 3"), "\(reload.stdout)")
         #expect(reload.stdout.contains("plugin changed: route"), "\(reload.stdout)")
         #expect(try await routedTo() == "one")
+        let metrics = try await runTern(["metrics", "--config", config, "tern_"])
+        #expect(metrics.status == 0, "\(metrics.stderr)")
+        #expect(metrics.stdout.contains("tern_reloads_total{result=\"applied\"} 2"), "\(metrics.stdout)")
+        #expect(metrics.stdout.contains("tern_reloads_total{result=\"refused\"} 0"), "\(metrics.stdout)")
+        #expect(metrics.stdout.contains("tern_sessions_bound{account=\"c1\"} 1"), "\(metrics.stdout)")
+        #expect(metrics.stdout.contains("tern_submits_total{status=\"ESME_ROK\"}"), "\(metrics.stdout)")
+        #expect(metrics.stdout.contains("tern_connector_up{connector=\"one\"} 1"), "\(metrics.stdout)")
 
         _ = try Self.writeConfig(directory: directory, port: port, httpPort: httpPort, target: "two", broken: true)
         let refused = try await runTern(["reload", "--config", config])

@@ -20,6 +20,7 @@ public final class TernGateway: Sendable {
     /// The hooks: the current script set and each thread's VM.
     public let scripts: ScriptRuntime
     public let volume = VolumeCounter()
+    public let metrics: GatewayMetrics
     private let rulesBox: NIOLockedValueBox<RuleSet>
     private let connectorBox: NIOLockedValueBox<[String: any Connector]>
     /// Serialises reloads: one builds and swaps at a time.
@@ -51,7 +52,10 @@ public final class TernGateway: Sendable {
                 scripts: ScriptSet = ScriptSet()) {
         self.store = store
         self.logger = logger
-        committer = GroupCommitter(store: store, logger: logger, delay: .milliseconds(config.server.commitDelayMilliseconds))
+        let metrics = GatewayMetrics()
+        self.metrics = metrics
+        committer = GroupCommitter(store: store, logger: logger, delay: .milliseconds(config.server.commitDelayMilliseconds),
+                                   observe: { metrics.storeCommit($0) })
         registry = SessionRegistry()
         delivery = ClientDelivery(registry: registry, committer: committer, store: store, logger: logger)
         correlations = CorrelationCache()
@@ -103,9 +107,27 @@ public final class TernGateway: Sendable {
         connectorBox.withLockedValue { $0 = connectors }
     }
 
-    func countHookFailure() { counters.withLockedValue { $0.hookFailures += 1 } }
+    func countHookFailure(plugin: String) {
+        counters.withLockedValue { $0.hookFailures += 1 }
+        metrics.hookFailed(plugin: plugin)
+    }
+
     func countReload(succeeded: Bool) {
         counters.withLockedValue { succeeded ? ($0.reloads += 1) : ($0.reloadsRefused += 1) }
+        metrics.reload(applied: succeeded)
+    }
+
+    /// `GET /metrics`: the counters plus gauges read from the live state now.
+    public func metricsText() -> String {
+        var sessions: [String: Int] = [:]
+        for session in registry.allSessions() { sessions[session.systemID, default: 0] += 1 }
+        let connectors = self.connectors
+        let dispatcher = dispatcherBox.withLockedValue { $0 }
+        return metrics.render(GatewayMetrics.LiveState(
+            sessionsByAccount: sessions,
+            queueDepthByConnector: connectors.mapValues { dispatcher?.queueDepth(connector: $0.name) ?? 0 },
+            connectorUp: connectors.mapValues { $0.health.link == .up },
+            outstanding: dispatcher?.outstandingCount ?? 0))
     }
 
     // MARK: Life
@@ -188,6 +210,7 @@ public final class TernGateway: Sendable {
         func refuse(_ status: CommandStatus, _ reason: String) -> Result<Account, BindRefusal> {
             bindGuard.withLockedValue { $0.failed(remoteKey, now: now) }
             counters.withLockedValue { $0.bindsRefused += 1 }
+            metrics.bind(accepted: false)
             return .failure(.status(status, reason: reason, delay: delay))
         }
         guard let account else { return refuse(.invalidSystemID, "unknown system_id") }
@@ -209,6 +232,7 @@ public final class TernGateway: Sendable {
         guard account.enabled else { return refuse(.bindFailed, "account disabled") }
         guard account.allowsBind(from: remote) else { return refuse(.bindFailed, "source address not allowed for this account") }
         bindGuard.withLockedValue { $0.succeeded(remoteKey) }
+        metrics.bind(accepted: true)
         if let id = account.id {
             accountsByID.withLockedValue { $0[id] = account }
             await seedVolume(accountID: id)
@@ -304,6 +328,7 @@ extension TernGateway: ConnectorDelegate, Dispatcher.Observer {
 
     private func settle(_ correlation: Correlation, receipt: UpstreamReceipt) {
         counters.withLockedValue { $0.receiptsMatched += 1 }
+        metrics.receipt(receipt.state)
         // The client hears of the new state only once it is durable, so a query_sm right after
         // the receipt tells the same state.
         let preferences = receiptPreferences(accountID: correlation.accountID)

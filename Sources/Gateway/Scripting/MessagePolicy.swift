@@ -19,14 +19,16 @@ extension TernGateway {
             engine = try scripts.engine()
         } catch {
             logger.error("scripts could not be built on this thread", metadata: ["error": "\(error)"])
-            countHookFailure()
+            countHookFailure(plugin: "scripts")
             return .failure(SubmissionRejection(rules.config.scripting.errorStatus, "scripts unavailable: \(error)"))
         }
         let input = Self.scriptMessage(message, account: account, reseller: account.resellerID.flatMap { cachedAccount($0)?.systemID },
                                        clientIP: clientIP, volume: volume.count(accountID: message.accountID))
+        let started = ContinuousClock.now
         var decision = engine.evaluate(input, policies: policies) { answer, source in
             Self.resolveRoute(answer, source: source, message: message, rules: rules)
         }
+        metrics.hookChain(started.duration(to: .now))
         if var rejection = decision.rejection {
             if rejection.plugin.isEmpty { rejection.plugin = decision.routedBy ?? "route" }
             decision.rejection = rejection
@@ -76,14 +78,14 @@ extension TernGateway {
             guard let status = CommandStatus(name: name), status != .ok else {
                 logger.error("hook rejected with an unknown status name; sending the error status", metadata: [
                     "plugin": "\(rejection.plugin)", "hook": "\(rejection.hook.rawValue)", "status": "\(name)", "id": "\(messageID)"])
-                countHookFailure()
+                countHookFailure(plugin: rejection.plugin)
                 return SubmissionRejection(rules.config.scripting.errorStatus, "\(rejection.plugin): unknown status \(name): \(reason)")
             }
             return SubmissionRejection(status, "\(rejection.plugin): \(reason)")
         case .failed(let error):
             logger.error("hook failed; message rejected", metadata: [
                 "plugin": "\(rejection.plugin)", "hook": "\(rejection.hook.rawValue)", "id": "\(messageID)", "error": "\(error)"])
-            countHookFailure()
+            countHookFailure(plugin: rejection.plugin)
             return SubmissionRejection(rules.config.scripting.errorStatus, "\(rejection.plugin).\(rejection.hook.rawValue) failed: \(error)")
         }
     }

@@ -20,7 +20,7 @@ extension TernGateway {
         do {
             engine = try scripts.engine()
         } catch {
-            countHookFailure()
+            countHookFailure(plugin: "scripts")
             logger.error("scripts could not be built on this thread", metadata: ["error": "\(error)"])
             return .refused(rules.config.scripting.errorStatus, plugin: "scripts")
         }
@@ -34,7 +34,7 @@ extension TernGateway {
             }
             return .refused(status, plugin: plugin)
         case .failed(let rejection):
-            countHookFailure()
+            countHookFailure(plugin: rejection.plugin)
             logger.error("authenticate hook failed; bind refused", metadata: ["plugin": "\(rejection.plugin)", "error": "\(rejection)"])
             return .refused(rules.config.scripting.errorStatus, plugin: rejection.plugin)
         }
@@ -53,11 +53,11 @@ extension TernGateway {
                 case .success(let answer?): return answer.account
                 case .success(nil): break
                 case .failure(let rejection):
-                    countHookFailure()
+                    countHookFailure(plugin: rejection.plugin)
                     logger.error("route_mo hook failed; [[mo_route]] decides", metadata: ["plugin": "\(rejection.plugin)", "error": "\(rejection)"])
                 }
             } catch {
-                countHookFailure()
+                countHookFailure(plugin: "scripts")
                 logger.error("scripts could not be built on this thread", metadata: ["error": "\(error)"])
             }
         }

@@ -243,6 +243,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
                         handler.respondAccepted(pdu: pdu, messageID: firstID, context: context)
                     }
                 case .failure:
+                    handler.gateway.metrics.submitAnswered(.systemError)
                     handler.respondError(to: pdu, status: .systemError, context: context)
                 }
             }
@@ -267,6 +268,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     private func respondAccepted(pdu: PDU, messageID: MessageID, context: ChannelHandlerContext) {
+        gateway.metrics.submitAnswered(.ok)
         guard context.channel.isActive else { return }
         let resp = SubmitSMResp(messageID: messageID.description)
         let body: PDU.Body = pdu.commandID == .dataSM ? .dataSMResp(resp) : .submitSMResp(resp)
@@ -274,6 +276,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     private func respondMulti(pdu: PDU, messageID: MessageID?, failures: [(Address, SubmissionRejection)], status: CommandStatus, context: ChannelHandlerContext) {
+        gateway.metrics.submitAnswered(status)
         guard context.channel.isActive else { return }
         let unsuccessful = failures.map { UnsuccessfulSME(address: $0.0, errorStatusCode: $0.1.status) }
         let resp = SubmitMultiResp(messageID: messageID?.description ?? "", unsuccessful: unsuccessful)
@@ -290,6 +293,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
 
     private func refuse(_ pdu: PDU, _ rejection: SubmissionRejection, context: ChannelHandlerContext) {
         gateway.countRefusedSubmit()
+        gateway.metrics.submitAnswered(rejection.status)
         logger.info("submit refused", metadata: ["status": "\(rejection.status)", "reason": "\(rejection.reason)", "sequence": "\(pdu.sequenceNumber)"])
         respondError(to: pdu, status: rejection.status, context: context)
     }

@@ -25,7 +25,12 @@ public final class GroupCommitter: Sendable {
     /// transactions (and fsyncs) at moderate load, for that much more latency.
     private let delay: Duration
 
-    public init(store: any MessageStore, logger: Logger, maximumBatch: Int = 20_000, delay: Duration = .zero) {
+    /// Told how long each commit took (metrics).
+    private let observe: (@Sendable (Duration) -> Void)?
+
+    public init(store: any MessageStore, logger: Logger, maximumBatch: Int = 20_000, delay: Duration = .zero,
+                observe: (@Sendable (Duration) -> Void)? = nil) {
+        self.observe = observe
         self.store = store
         self.logger = logger
         self.maximumBatch = maximumBatch
@@ -78,6 +83,7 @@ public final class GroupCommitter: Sendable {
             }
             guard let batch else { return }
             let result: Result<Void, any Error>
+            let started = ContinuousClock.now
             do {
                 var offset = 0
                 repeat {
@@ -86,6 +92,7 @@ public final class GroupCommitter: Sendable {
                     offset = end
                 } while offset < batch.writes.count
                 result = .success(())
+                observe?(started.duration(to: .now))
             } catch {
                 logger.error("store commit failed", metadata: ["writes": "\(batch.writes.count)", "error": "\(error)"])
                 result = .failure(error)
