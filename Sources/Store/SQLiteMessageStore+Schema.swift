@@ -134,6 +134,24 @@ extension SQLiteMessageStore {
                 ALTER TABLE messages ADD COLUMN reseller_price INTEGER;
                 """)
         }
+        migrator.registerMigration("v4: MO messages waiting for a receiver") { db in
+            // Held in memory before: an MO acknowledged to the upstream was lost on a restart.
+            try db.execute(sql: """
+                CREATE TABLE pending_mo (
+                    id INTEGER PRIMARY KEY,
+                    account_id INTEGER NOT NULL,
+                    received_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    source_ton INTEGER NOT NULL, source_npi INTEGER NOT NULL, source_value TEXT NOT NULL,
+                    destination_ton INTEGER NOT NULL, destination_npi INTEGER NOT NULL, destination_value TEXT NOT NULL,
+                    esm_class INTEGER NOT NULL,
+                    data_coding INTEGER NOT NULL,
+                    short_message BLOB NOT NULL,
+                    tlvs BLOB NOT NULL
+                );
+                CREATE INDEX pending_mo_by_account ON pending_mo(account_id, id);
+                """)
+        }
         return migrator
     }
 }

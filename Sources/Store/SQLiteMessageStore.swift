@@ -187,6 +187,32 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
+    public func pendingMobileOriginated(accountID: Int64, limit: Int) async throws -> [PendingMobileOriginated] {
+        if limit <= 0 { return [] }
+        return try await pool.read { db in
+            let statement = try db.cachedStatement(sql: """
+                SELECT id, account_id, received_at, expires_at, source_ton, source_npi, source_value,
+                    destination_ton, destination_npi, destination_value, esm_class, data_coding, short_message, tlvs
+                FROM pending_mo WHERE account_id = ? ORDER BY id LIMIT ?
+                """)
+            return try Row.fetchAll(statement, arguments: [accountID, limit]).map { row in
+                var reader = RowReader(row)
+                let id = MessageID(rawValue: try reader.next(Int64.self))
+                let account = try reader.next(Int64.self)
+                let receivedAt = try reader.date()
+                let expiresAt = try reader.date()
+                let source = WireAddress(ton: try reader.byte("source_ton"), npi: try reader.byte("source_npi"), value: try reader.next(String.self))
+                let destination = WireAddress(ton: try reader.byte("destination_ton"), npi: try reader.byte("destination_npi"),
+                                              value: try reader.next(String.self))
+                let esmClass = try reader.byte("esm_class")
+                let dataCoding = try reader.byte("data_coding")
+                let message = MobileOriginatedMessage(source: source, destination: destination, esmClass: esmClass, dataCoding: dataCoding,
+                                                      shortMessage: try reader.bytes(), tlvs: try reader.bytes(), receivedAt: receivedAt)
+                return PendingMobileOriginated(id: id, accountID: account, message: message, expiresAt: expiresAt)
+            }
+        }
+    }
+
     public func pendingReceiptCount(accountID: Int64) async throws -> Int {
         try await pool.read { db in
             let statement = try db.cachedStatement(sql: "SELECT COUNT(*) FROM pending_receipts WHERE account_id = ?")

@@ -22,6 +22,8 @@ struct WriteBatch {
     private var markSubmitted: BoundStatement?
     private var markDone: BoundStatement?
     private var replaceMessage: BoundStatement?
+    private var insertMobileOriginated: BoundStatement?
+    private var deleteMobileOriginated: BoundStatement?
     private var insertReplaceEvent: BoundStatement?
     private var upsertReceipt: BoundStatement?
     private var deleteReceipt: BoundStatement?
@@ -60,6 +62,32 @@ struct WriteBatch {
             try statement.run()
         case .removeReceipt(let id):
             let statement = try cached(\.deleteReceipt, "DELETE FROM pending_receipts WHERE message_id = ?1")
+            try statement.bind(1, id.rawValue)
+            try statement.run()
+        case .queueMobileOriginated(let pending):
+            let statement = try cached(\.insertMobileOriginated, """
+                INSERT OR REPLACE INTO pending_mo (id, account_id, received_at, expires_at, source_ton, source_npi, source_value,
+                    destination_ton, destination_npi, destination_value, esm_class, data_coding, short_message, tlvs)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                """)
+            let message = pending.message
+            try statement.bind(1, pending.id.rawValue)
+            try statement.bind(2, pending.accountID)
+            try statement.bind(3, message.receivedAt.timeIntervalSince1970)
+            try statement.bind(4, pending.expiresAt.timeIntervalSince1970)
+            try statement.bind(5, Int(message.source.ton))
+            try statement.bind(6, Int(message.source.npi))
+            try statement.bind(7, message.source.value)
+            try statement.bind(8, Int(message.destination.ton))
+            try statement.bind(9, Int(message.destination.npi))
+            try statement.bind(10, message.destination.value)
+            try statement.bind(11, Int(message.esmClass))
+            try statement.bind(12, Int(message.dataCoding))
+            try statement.bind(13, message.shortMessage)
+            try statement.bind(14, message.tlvs)
+            try statement.run()
+        case .removeMobileOriginated(let id):
+            let statement = try cached(\.deleteMobileOriginated, "DELETE FROM pending_mo WHERE id = ?1")
             try statement.bind(1, id.rawValue)
             try statement.run()
         }

@@ -8,33 +8,35 @@ import SMPP
 ///
 /// A receipt goes to a bound receiver or transceiver session of the message's account. When none
 /// is bound, or the client does not take it, the receipt is stored (`PendingReceipt`) and sent
-/// when a receiver binds, until it expires. MO messages without a bound receiver wait in memory,
-/// bounded per account.
+/// when a receiver binds, until it expires. MO messages without a bound receiver (or that the
+/// client refuses) are stored the same way (`PendingMobileOriginated`), so a restart loses none.
 public final class ClientDelivery: Sendable {
     private let registry: SessionRegistry
     private let committer: GroupCommitter
     private let store: any MessageStore
     private let logger: Logger
-    private let heldMO = NIOLockedValueBox([Int64: [MobileOriginatedMessage]]())
     private let counters = NIOLockedValueBox(Counters())
-    /// MO messages kept per account while no receiver is bound.
-    public let maxHeldMOPerAccount: Int
+    /// Ids for stored MO messages (their arrival order).
+    private let moIDs = MessageIDGenerator()
+    /// How long an MO message waits for a receiver before it is dropped.
+    public let moKeepSeconds: Int
 
     public struct Counters: Sendable, Hashable {
         public var receiptsSent = 0
         public var receiptsQueued = 0
         public var receiptsExpired = 0
         public var moSent = 0
-        public var moDropped = 0
+        public var moHeld = 0
+        public var moExpired = 0
     }
 
     public init(registry: SessionRegistry, committer: GroupCommitter, store: any MessageStore, logger: Logger,
-                maxHeldMOPerAccount: Int = 10_000) {
+                moKeepSeconds: Int = 72 * 3600) {
         self.registry = registry
         self.committer = committer
         self.store = store
         self.logger = logger
-        self.maxHeldMOPerAccount = maxHeldMOPerAccount
+        self.moKeepSeconds = moKeepSeconds
     }
 
     public var counts: Counters { counters.withLockedValue { $0 } }
@@ -89,8 +91,7 @@ public final class ClientDelivery: Sendable {
     /// Sends what waited for this account: stored receipts (oldest first, expired ones dropped)
     /// and held MO messages. Called when a receiver or transceiver binds.
     public func flush(accountID: Int64) async {
-        let held = heldMO.withLockedValue { $0.removeValue(forKey: accountID) ?? [] }
-        for message in held { mobileOriginated(message, accountID: accountID) }
+        await flushMobileOriginated(accountID: accountID)
         var batches = 0
         // Bounded: at most 100 batches per bind; the rest goes at the next bind or sweep.
         while batches < 100 {
@@ -127,20 +128,24 @@ public final class ClientDelivery: Sendable {
         }
     }
 
-    /// Sends an MO message to a receiver of the account, or holds it until one binds.
+    /// Sends an MO message to a receiver of the account, or stores it until one binds.
     public func mobileOriginated(_ message: MobileOriginatedMessage, accountID: Int64) {
         guard let session = registry.receiver(accountID: accountID) else {
-            heldMO.withLockedValue { held in
-                var list = held[accountID, default: []]
-                if list.count >= maxHeldMOPerAccount {
-                    counters.withLockedValue { $0.moDropped += 1 }
-                    return
-                }
-                list.append(message)
-                held[accountID] = list
-            }
+            hold(message, accountID: accountID)
             return
         }
+        deliver(message, accountID: accountID, session: session, stored: nil)
+    }
+
+    private func hold(_ message: MobileOriginatedMessage, accountID: Int64) {
+        counters.withLockedValue { $0.moHeld += 1 }
+        let pending = PendingMobileOriginated(id: moIDs.next(), accountID: accountID, message: message,
+                                              expiresAt: Date().addingTimeInterval(Double(moKeepSeconds)))
+        committer.enqueue(.queueMobileOriginated(pending))
+    }
+
+    /// `stored`: the id of the stored copy, removed once the client took it.
+    private func deliver(_ message: MobileOriginatedMessage, accountID: Int64, session: ClientSession, stored: MessageID?) {
         let body = DeliverSM(
             source: Address(ton: TypeOfNumber(rawValue: message.source.ton), npi: NumberingPlanIndicator(rawValue: message.source.npi), value: message.source.value),
             destination: Address(ton: TypeOfNumber(rawValue: message.destination.ton), npi: NumberingPlanIndicator(rawValue: message.destination.npi), value: message.destination.value),
@@ -150,16 +155,40 @@ public final class ClientDelivery: Sendable {
         session.deliver(.deliverSM(body)).whenComplete { result in
             if case .success(let response) = result, response.commandStatus == .ok {
                 self.counters.withLockedValue { $0.moSent += 1 }
+                if let stored { self.committer.enqueue(.removeMobileOriginated(stored)) }
             } else {
-                self.logger.notice("MO not taken by the client; held for the next bind", metadata: ["account": "\(accountID)"])
-                self.heldMO.withLockedValue { held in
-                    if held[accountID, default: []].count < self.maxHeldMOPerAccount { held[accountID, default: []].append(message) }
-                }
+                self.logger.notice("MO not taken by the client; kept for the next bind", metadata: ["account": "\(accountID)"])
+                if stored == nil { self.hold(message, accountID: accountID) }
             }
         }
     }
 
-    public func heldMOCount(accountID: Int64) -> Int {
-        heldMO.withLockedValue { $0[accountID]?.count ?? 0 }
+    /// Sends the stored MO messages of the account, oldest first; expired ones are dropped.
+    private func flushMobileOriginated(accountID: Int64) async {
+        // Bounded: at most 100 pages per bind; the rest goes at the next bind.
+        for _ in 0..<100 {
+            let pending: [PendingMobileOriginated]
+            do {
+                pending = try await store.pendingMobileOriginated(accountID: accountID, limit: 1000)
+            } catch {
+                logger.error("stored MO messages could not be read", metadata: ["error": "\(error)"])
+                return
+            }
+            if pending.isEmpty { return }
+            let now = Date()
+            for item in pending {
+                if item.expiresAt <= now {
+                    counters.withLockedValue { $0.moExpired += 1 }
+                    committer.enqueue(.removeMobileOriginated(item.id))
+                    continue
+                }
+                guard let session = registry.receiver(accountID: accountID) else { return }
+                deliver(item.message, accountID: accountID, session: session, stored: item.id)
+            }
+            try? await committer.flush()
+            if pending.count < 1000 { return }
+            // Deliveries complete asynchronously; the next page is read after they are removed.
+            try? await Task.sleep(for: .milliseconds(50))
+        }
     }
 }

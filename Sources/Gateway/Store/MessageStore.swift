@@ -33,6 +33,8 @@ public protocol MessageStore: Sendable {
 
     func pendingReceipts(accountID: Int64, limit: Int) async throws -> [PendingReceipt]
     func pendingReceiptCount(accountID: Int64) async throws -> Int
+    /// MO messages waiting for the account, oldest first.
+    func pendingMobileOriginated(accountID: Int64, limit: Int) async throws -> [PendingMobileOriginated]
 
     // MARK: Accounts
 
@@ -67,6 +69,26 @@ public enum StoreWrite: Sendable, Hashable {
     case queueReceipt(PendingReceipt)
     /// A queued receipt was delivered to a client, or expired: remove it.
     case removeReceipt(MessageID)
+    /// An MO message waiting for a receiver session of its account.
+    case queueMobileOriginated(PendingMobileOriginated)
+    /// A waiting MO message was delivered to a client, or expired: remove it.
+    case removeMobileOriginated(MessageID)
+}
+
+/// An MO message owed to a client, kept until a receiver session of the account takes it.
+public struct PendingMobileOriginated: Sendable, Hashable {
+    /// Tern's own id for it (ids grow with time, so ordering by id is arrival order).
+    public var id: MessageID
+    public var accountID: Int64
+    public var message: MobileOriginatedMessage
+    public var expiresAt: Date
+
+    public init(id: MessageID, accountID: Int64, message: MobileOriginatedMessage, expiresAt: Date) {
+        self.id = id
+        self.accountID = accountID
+        self.message = message
+        self.expiresAt = expiresAt
+    }
 }
 
 /// A delivery receipt owed to a client, kept until a receiver session of the account takes it.

@@ -342,3 +342,47 @@ struct IndependentClientTests {
         }
     }
 }
+
+@Suite("End to end: MO waiting for a receiver", .serialized)
+struct WaitingMobileOriginatedTests {
+    @Test("an MO that arrives with no receiver bound survives a restart and goes to the first receiver that binds")
+    func survivesRestart() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-mo-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configure: (inout TernConfig) -> Void = { config in
+            config.moRoutes = [MORouteRule(name: "all", account: "client1")]
+        }
+        let first = try await GatewayHarness(directory: directory, configure: configure)
+        first.gateway.connector("simulator", receivedMobileOriginated: MobileOriginatedMessage(
+            source: WireAddress(ton: 1, npi: 1, value: "447700900555"), destination: WireAddress(value: "12345"),
+            shortMessage: Array("STOP".utf8)))
+        // Stored, not delivered: nobody is bound.
+        var stored = 0
+        for _ in 0..<200 where stored == 0 {
+            try await Task.sleep(for: .milliseconds(10))
+            stored = try await first.store.pendingMobileOriginated(accountID: 1, limit: 10).count
+        }
+        #expect(stored == 1)
+        await first.stop(removeFiles: false)
+
+        let second = try await GatewayHarness(directory: directory, configure: configure)
+        let receiver = try await second.boundClient(.receiver)
+        let deliveries = await receiver.deliveries(count: 1, timeout: .seconds(10))
+        guard case .deliverSM(let deliver)? = deliveries.first?.body else {
+            Issue.record("no MO after the restart: \(deliveries)")
+            await second.stop()
+            return
+        }
+        #expect(String(buffer: deliver.shortMessage) == "STOP")
+        #expect(deliver.source.value == "447700900555")
+        // Taken by the client: no longer stored.
+        var left = 1
+        for _ in 0..<200 where left > 0 {
+            try await Task.sleep(for: .milliseconds(10))
+            left = try await second.store.pendingMobileOriginated(accountID: 1, limit: 10).count
+        }
+        #expect(left == 0)
+        await receiver.unbind()
+        await second.stop()
+    }
+}
