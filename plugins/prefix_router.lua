@@ -15,7 +15,8 @@
 --   routes_file = "data/routes.csv"           # lines "prefix,connector:weight;connector:weight"
 --
 -- For a number (a leading '+' is ignored) the longest matching prefix decides. Its primary
--- connector is drawn by weight from tern.hash(msg.id), so a given message always gets the
+-- connector is drawn by weight from tern.hash(msg.id) (for the parts of a long message, from its
+-- sender, number and reference, so all parts take the same connector), so a given message always gets the
 -- same primary and the traffic splits in proportion to the weights; the other connectors
 -- follow, heaviest first (equal weights in the order listed), as failover. A weight of 0 makes
 -- a connector failover only. Connectors that tern.connectors() reports down go to the end of
@@ -186,7 +187,11 @@ function plugin.route(msg)
     local by_weight = plan.by_weight
     local primary = by_weight[1]
     if plan.total > 0 then
-        local draw = tern.hash(msg.id) % plan.total
+        -- The parts of one long message share their draw (sender, number and reference), so
+        -- they all take the same connector; any other message draws by its own id.
+        local concat = msg.concat
+        local key = concat and (tostring(msg.source) .. "/" .. number .. "/" .. tostring(concat.reference)) or msg.id
+        local draw = tern.hash(key) % plan.total
         local cumulative = plan.cumulative
         for i = 1, #cumulative do
             if draw < cumulative[i] then

@@ -385,7 +385,7 @@ public final class PolicyEngine {
     /// message, which measured about a third of building the table.
     enum Field: Int, CaseIterable {
         case id = 1, account, reseller, source, sourceTON, sourceNPI, destination, destinationTON, destinationNPI, text
-        case dataCoding, esmClass, registeredDelivery, serviceType, parts, clientIP, volume, tlvs, route, price
+        case dataCoding, esmClass, registeredDelivery, serviceType, parts, clientIP, volume, tlvs, route, price, concat
 
         var name: String {
             switch self {
@@ -409,6 +409,7 @@ public final class PolicyEngine {
             case .tlvs: return "tlvs"
             case .route: return "route"
             case .price: return "price"
+            case .concat: return "concat"
             }
         }
     }
@@ -460,6 +461,14 @@ public final class PolicyEngine {
             lua_rawset(state, table)
         }
         if let price = message.price { set(.price, price) }
+        if let concat = message.concat {
+            lua_rawgeti(state, names, lua_Integer(Field.concat.rawValue))
+            lua_createtable(state, 0, 3)
+            vm.setField("reference", integer: concat.reference)
+            vm.setField("total", integer: concat.total)
+            vm.setField("sequence", integer: concat.sequence)
+            lua_rawset(state, table)
+        }
         vm.setTop(table)
     }
 

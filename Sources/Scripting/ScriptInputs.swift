@@ -24,6 +24,8 @@ public struct ScriptMessage: Sendable, Hashable, Codable {
     /// For `bill`: set by the chain; a test may give them to call `bill` alone.
     public var route: [String]?
     public var price: Int?
+    /// For one part of a long message sent as several PDUs: which part of which message.
+    public var concat: ScriptConcatenation?
 
     public init(id: String, account: String, reseller: String? = nil, source: String, sourceTON: Int = 0, sourceNPI: Int = 0,
                 destination: String, destinationTON: Int = 1, destinationNPI: Int = 1, text: String?, dataCoding: Int = 0,
@@ -53,7 +55,7 @@ public struct ScriptMessage: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, account, reseller, source, destination, text, parts, tlvs, volume, route, price
+        case id, account, reseller, source, destination, text, parts, tlvs, volume, route, price, concat
         case sourceTON = "source_ton", sourceNPI = "source_npi", destinationTON = "destination_ton"
         case destinationNPI = "destination_npi", dataCoding = "data_coding", esmClass = "esm_class"
         case registeredDelivery = "registered_delivery", serviceType = "service_type", clientIP = "client_ip"
@@ -83,6 +85,7 @@ public struct ScriptMessage: Sendable, Hashable, Codable {
             volume: try c.decodeIfPresent(Int.self, forKey: .volume) ?? 0,
             route: try c.decodeIfPresent([String].self, forKey: .route),
             price: try c.decodeIfPresent(Int.self, forKey: .price))
+        concat = try c.decodeIfPresent(ScriptConcatenation.self, forKey: .concat)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -98,6 +101,20 @@ public struct ScriptMessage: Sendable, Hashable, Codable {
         try c.encode(volume, forKey: .volume)
         try c.encodeIfPresent(route, forKey: .route)
         try c.encodeIfPresent(price, forKey: .price)
+        try c.encodeIfPresent(concat, forKey: .concat)
+    }
+}
+
+/// `msg.concat`: the part's place in its long message (from the UDH or the SAR TLVs).
+public struct ScriptConcatenation: Sendable, Hashable, Codable {
+    public var reference: Int
+    public var total: Int
+    public var sequence: Int
+
+    public init(reference: Int, total: Int, sequence: Int) {
+        self.reference = reference
+        self.total = total
+        self.sequence = sequence
     }
 }
 

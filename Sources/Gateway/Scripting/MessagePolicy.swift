@@ -122,7 +122,7 @@ extension TernGateway {
             userData = Array(data)
         }
         let text = try? TextDecoder().decode(userData, dataCoding: dataCoding)
-        return ScriptMessage(
+        var script = ScriptMessage(
             id: message.id.description, account: account.systemID, reseller: reseller,
             source: message.source.value, sourceTON: Int(message.source.ton), sourceNPI: Int(message.source.npi),
             destination: message.destination.value, destinationTON: Int(message.destination.ton), destinationNPI: Int(message.destination.npi),
@@ -130,6 +130,10 @@ extension TernGateway {
             registeredDelivery: Int(message.registeredDelivery), serviceType: message.serviceType,
             parts: payload.map { SMSParts.count(octets: $0.count, dataCoding: dataCoding) } ?? 1,
             tlvs: tlvs, clientIP: clientIP, volume: volume)
+        script.concat = message.concatenation.map {
+            ScriptConcatenation(reference: $0.reference, total: $0.total, sequence: $0.sequence)
+        }
+        return script
     }
 
     /// A rewritten sender as an address: digits (with an optional +) are an international
