@@ -18,12 +18,17 @@ public final class PolicyEngine {
     /// The `msg` field names as Lua strings, by `Field.rawValue`.
     private var fieldNamesRef: Int32 = 0
     private var traceLogs: [ScriptLogLine] = []
+    /// Stack index of the account table of the call in progress; 0 when there is none.
+    private var accountTableIndex: Int32 = 0
 
     struct LoadedPlugin {
         let name: String
         let file: String
         /// Registry references by `Hook.index`; 0 where the plugin has no such hook.
         var hooks: [Int32] = Array(repeating: 0, count: Hook.allCases.count)
+        /// Hooks declared with a second parameter get the account table too; the others are
+        /// spared building it.
+        var wantsAccount: [Bool] = Array(repeating: false, count: Hook.allCases.count)
 
         func has(_ hook: Hook) -> Bool { hooks[hook.index] != 0 }
     }
@@ -103,6 +108,9 @@ public final class PolicyEngine {
             case LUA_TNIL:
                 clua_pop(state, 1)
             case LUA_TFUNCTION:
+                var info = lua_Debug()
+                lua_pushvalue(state, -1)
+                if lua_getinfo(state, ">u", &info) != 0 { plugin.wantsAccount[hook.index] = info.nparams >= 2 }
                 plugin.hooks[hook.index] = luaL_ref(state, CLUA_REGISTRYINDEX)
             default:
                 throw .badAnswer("\(source.file): \(hook.rawValue) must be a function")
@@ -145,7 +153,7 @@ public final class PolicyEngine {
     /// policy files. `resolveRoute` gets the first `route` answer (nil when no plugin answered)
     /// and the current sender, and returns the connectors or a rejection: the caller owns the
     /// config's routes and the list of connectors that exist.
-    public func evaluate(_ message: ScriptMessage, policies files: [String], trace: Bool = false,
+    public func evaluate(_ message: ScriptMessage, policies files: [String], account: ScriptAccount? = nil, trace: Bool = false,
                          resolveRoute: ([String]?, String) -> Result<[String], PolicyRejection>) -> PolicyDecision {
         var decision = PolicyDecision()
         let base = vm.top
@@ -164,13 +172,17 @@ public final class PolicyEngine {
         }
         pushMessage(message)
         let messageIndex = vm.top
+        prepareAccount(account, for: chain)
+        defer { accountTableIndex = 0 }
+        // What every hook call returns the stack to: the message, and the account if built.
+        let callBase = vm.top
 
         for plugin in chain where plugin.has(.filter) {
             if case .failure(let rejection) = invoke(plugin, .filter, argument: messageIndex, into: &decision) {
                 decision.rejection = rejection
                 return decision
             }
-            vm.setTop(messageIndex)
+            vm.setTop(callBase)
         }
 
         var source = message.source
@@ -190,7 +202,7 @@ public final class PolicyEngine {
                 decision.rejection = PolicyRejection(.failed(.badAnswer("rewrite_sender must answer a non-empty string or nothing (answered \(other))")), plugin: plugin.name, hook: .rewriteSender)
                 return decision
             }
-            vm.setTop(messageIndex)
+            vm.setTop(callBase)
         }
 
         var answer: [String]?
@@ -209,7 +221,7 @@ public final class PolicyEngine {
                 answer = connectors
                 decision.routedBy = plugin.name
             }
-            vm.setTop(messageIndex)
+            vm.setTop(callBase)
             if answer != nil { break }
         }
         switch resolveRoute(answer, source) {
@@ -241,7 +253,7 @@ public final class PolicyEngine {
                     lua_pushinteger(vm.state, lua_Integer(amount))
                     lua_setfield(vm.state, messageIndex, "price")
                 }
-                vm.setTop(messageIndex)
+                vm.setTop(callBase)
             }
             if position == globals.count - 1 { priceAfterGlobals = price }
         }
@@ -253,7 +265,7 @@ public final class PolicyEngine {
     // MARK: Binds and MO
 
     /// `authenticate(bind)` over the chain: any refusal wins, then any acceptance.
-    public func authenticate(_ bind: ScriptBind, policies files: [String]) -> AuthenticationVerdict {
+    public func authenticate(_ bind: ScriptBind, policies files: [String], account: ScriptAccount? = nil) -> AuthenticationVerdict {
         let base = vm.top
         defer { vm.setTop(base) }
         let chain = globals + files.compactMap { policies[$0] }
@@ -266,6 +278,9 @@ public final class PolicyEngine {
         vm.setField("tls", boolean: bind.tls)
         vm.setField("interface_version", integer: bind.interfaceVersion)
         let bindIndex = vm.top
+        prepareAccount(account, for: chain)
+        defer { accountTableIndex = 0 }
+        let callBase = vm.top
         var verdict = AuthenticationVerdict.noAnswer
         var ignored = PolicyDecision()
         for plugin in chain where plugin.has(.authenticate) {
@@ -284,7 +299,7 @@ public final class PolicyEngine {
             case .success(let other):
                 return .failed(PolicyRejection(.failed(.badAnswer("authenticate must answer true, false, a status name or nothing (answered \(other))")), plugin: plugin.name, hook: .authenticate))
             }
-            vm.setTop(bindIndex)
+            vm.setTop(callBase)
         }
         return verdict
     }
@@ -350,10 +365,15 @@ public final class PolicyEngine {
         let state = vm.state
         lua_rawgeti(state, CLUA_REGISTRYINDEX, lua_Integer(plugin.hooks[hook.index]))
         lua_pushvalue(state, argument)
+        var arguments: Int32 = 1
+        if plugin.wantsAccount[hook.index] {
+            pushAccount()
+            arguments = 2
+        }
         vm.host.plugin = plugin.name
         let started = tracing ? DispatchTime.now().uptimeNanoseconds : 0
         let logStart = traceLogs.count
-        let failure = vm.protectedCall(arguments: 1, results: 1)
+        let failure = vm.protectedCall(arguments: arguments, results: 1)
         var result: Result<ScriptValue, PolicyRejection>
         switch failure {
         case nil:
@@ -412,6 +432,30 @@ public final class PolicyEngine {
             case .concat: return "concat"
             }
         }
+    }
+
+    /// The second argument of hooks that declare one: the account's table, if the call has one.
+    private func pushAccount() {
+        if accountTableIndex != 0 {
+            lua_pushvalue(vm.state, accountTableIndex)
+        } else {
+            lua_pushnil(vm.state)
+        }
+    }
+
+    /// Builds the account table for this call when a hook of `chain` will want it (a fresh
+    /// table per call: nothing a hook writes in it reaches the next message).
+    private func prepareAccount(_ account: ScriptAccount?, for chain: [LoadedPlugin]) {
+        accountTableIndex = 0
+        guard let account, chain.contains(where: { $0.wantsAccount.contains(true) }) else { return }
+        lua_createtable(vm.state, 0, 6)
+        vm.setField("system_id", string: account.systemID)
+        vm.setField("reseller", string: account.reseller)
+        vm.setField("enabled", boolean: account.enabled)
+        vm.setField("max_binds", integer: account.maxBinds)
+        if let throughput = account.throughput { vm.setField("throughput", integer: throughput) }
+        vm.setField("policy", string: account.policy)
+        accountTableIndex = vm.top
     }
 
     private func pushMessage(_ message: ScriptMessage) {

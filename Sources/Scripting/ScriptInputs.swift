@@ -153,3 +153,23 @@ public struct ScriptMO: Sendable, Hashable {
         self.connector = connector
     }
 }
+
+/// The account as hooks see it: the second argument of a hook declared with two parameters
+/// (`filter = function(msg, account) … end`).
+public struct ScriptAccount: Sendable, Hashable {
+    public var systemID: String
+    public var reseller: String?
+    public var enabled: Bool
+    public var maxBinds: Int
+    public var throughput: Int?
+    public var policy: String?
+
+    public init(systemID: String, reseller: String? = nil, enabled: Bool = true, maxBinds: Int = 0, throughput: Int? = nil, policy: String? = nil) {
+        self.systemID = systemID
+        self.reseller = reseller
+        self.enabled = enabled
+        self.maxBinds = maxBinds
+        self.throughput = throughput
+        self.policy = policy
+    }
+}

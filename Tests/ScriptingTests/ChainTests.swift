@@ -149,6 +149,27 @@ import Testing
         #expect(decision.trace[1].answer == "\"x\"")
     }
 
+    @Test func hooksWithASecondParameterGetTheAccount() throws {
+        let per = plugin("per", """
+            return {
+                filter = function(msg, account)
+                    if account.throughput == nil then tern.reject("ESME_RTHROTTLED", account.system_id .. " has no limit") end
+                    account.scratch = "mine"
+                end,
+                route = function(msg, account) return account.scratch and "leaked" or ("r-" .. account.system_id) end,
+                bill = function(msg) return 1 end,
+            }
+            """)
+        let vm = try engine([per])
+        let limited = ScriptAccount(systemID: "acme", reseller: "wholesale", throughput: 50)
+        // Same table for every hook of one call, so the route sees what filter wrote...
+        #expect(vm.evaluate(message(), policies: [], account: limited, resolveRoute: configRoute).route == ["leaked"])
+        // ...and a fresh one for the next message.
+        let refused = vm.evaluate(message(), policies: [], account: ScriptAccount(systemID: "open"), resolveRoute: configRoute)
+        #expect(refused.rejection == PolicyRejection(.rejected(status: "ESME_RTHROTTLED", reason: "open has no limit"), plugin: "per", hook: .filter))
+        #expect(vm.vm.top == 0)
+    }
+
     @Test func runtimeRebuildsPerGeneration() throws {
         let runtime = ScriptRuntime(ScriptSet(plugins: [plugin("a", "return { route = function() return 'one' end }")], generation: 1))
         #expect(try runtime.engine().evaluate(message(), policies: [], resolveRoute: configRoute).route == ["one"])

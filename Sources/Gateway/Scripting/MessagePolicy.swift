@@ -22,10 +22,11 @@ extension TernGateway {
             countHookFailure(plugin: "scripts")
             return .failure(SubmissionRejection(rules.config.scripting.errorStatus, "scripts unavailable: \(error)"))
         }
-        let input = Self.scriptMessage(message, account: account, reseller: account.resellerID.flatMap { cachedAccount($0)?.systemID },
+        let reseller = account.resellerID.flatMap { cachedAccount($0)?.systemID }
+        let input = Self.scriptMessage(message, account: account, reseller: reseller,
                                        clientIP: clientIP, volume: volume.count(accountID: message.accountID))
         let started = ContinuousClock.now
-        var decision = engine.evaluate(input, policies: policies) { answer, source in
+        var decision = engine.evaluate(input, policies: policies, account: Self.scriptAccount(account, reseller: reseller)) { answer, source in
             Self.resolveRoute(answer, source: source, message: message, rules: rules)
         }
         metrics.hookChain(started.duration(to: .now))
@@ -134,6 +135,12 @@ extension TernGateway {
             ScriptConcatenation(reference: $0.reference, total: $0.total, sequence: $0.sequence)
         }
         return script
+    }
+
+    /// The account as hooks see it.
+    public static func scriptAccount(_ account: Account, reseller: String?) -> ScriptAccount {
+        ScriptAccount(systemID: account.systemID, reseller: reseller, enabled: account.enabled, maxBinds: account.maxBinds,
+                      throughput: account.throughput, policy: account.policy)
     }
 
     /// A rewritten sender as an address: digits (with an optional +) are an international

@@ -24,7 +24,8 @@ extension TernGateway {
             logger.error("scripts could not be built on this thread", metadata: ["error": "\(error)"])
             return .refused(rules.config.scripting.errorStatus, plugin: "scripts")
         }
-        switch engine.authenticate(bind, policies: policies) {
+        let reseller = account.resellerID.flatMap { cachedAccount($0)?.systemID }
+        switch engine.authenticate(bind, policies: policies, account: Self.scriptAccount(account, reseller: reseller)) {
         case .noAnswer: return .noAnswer
         case .accepted: return .accepted
         case .refused(let name, let plugin):
