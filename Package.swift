@@ -110,6 +110,7 @@ let package = Package(
                 "tern", "SMPP", "Gateway", "Store", "Connectors", "Scripting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(

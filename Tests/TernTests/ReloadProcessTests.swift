@@ -2,6 +2,7 @@ import Foundation
 import Gateway
 import NIOCore
 import NIOPosix
+import NIOSSL
 import SMPP
 import Store
 import Testing
@@ -175,5 +176,60 @@ struct ReloadProcessTests {
                                         "--message", #"{"account":"acme","source":"ACME","destination":"1"}"#])
         #expect(broken.status == 1)
         #expect(broken.stderr.hasPrefix("\(plugin):3: syntax error:"), "\(broken.stderr)")
+    }
+
+    @Test("a reload switches new TLS sessions to the new certificate; a session bound before keeps working")
+    func tlsCertificateReload() async throws {
+        let directory = ServeProcessTests.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try TLSIdentity.generate(certificatePath: directory + "/a.pem", keyPath: directory + "/a.key")
+        try TLSIdentity.generate(certificatePath: directory + "/b.pem", keyPath: directory + "/b.key")
+        try "return {}\n".write(toFile: directory + "/route.lua", atomically: true, encoding: .utf8)
+        let port = try await ServerProcess.freePort()
+        let tlsPort = try await ServerProcess.freePort()
+        let httpPort = try await ServerProcess.freePort()
+        func writeConfig(_ name: String) throws -> String {
+            var text = try String(contentsOfFile: try Self.writeConfig(directory: directory, port: port, httpPort: httpPort, target: "one"), encoding: .utf8)
+            text = text.replacingOccurrences(of: "smpp_tls = \"\"", with: """
+                smpp_tls = "127.0.0.1:\(tlsPort)"
+                tls_certificate = "\(directory)/\(name).pem"
+                tls_key = "\(directory)/\(name).key"
+                """)
+            let path = directory + "/tern.toml"
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let config = try writeConfig("a")
+        #expect(try await runTern(["admin", "accounts", "add", "c1", "--password", "p1", "--config", config]).status == 0)
+        let server = try ServerProcess(config: config)
+        defer { server.terminate() }
+        try await ServerProcess.waitForPort(tlsPort)
+        try await ServerProcess.waitForPort(httpPort)
+
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .none
+        let context = try NIOSSLContext(configuration: configuration)
+        func certificateSeen() async throws -> (SMPPClient, [UInt8]) {
+            let client = try await SMPPClient.connect(host: "127.0.0.1", port: tlsPort, group: MultiThreadedEventLoopGroup.singleton, tls: context)
+            #expect(try await client.bind(.transceiver, systemID: "c1", password: "p1").commandStatus == .ok)
+            let peer = try await client.channel.nioSSL_peerCertificate().get()
+            return (client, try peer?.toDERBytes() ?? [])
+        }
+        func der(_ name: String) throws -> [UInt8] {
+            try NIOSSLCertificate.fromPEMFile(directory + "/\(name).pem").first?.toDERBytes() ?? []
+        }
+        let (before, first) = try await certificateSeen()
+        #expect(first == (try der("a")))
+
+        _ = try writeConfig("b")
+        let reload = try await runTern(["reload", "--config", config])
+        #expect(reload.status == 0, "\(reload.stderr)")
+        let (after, second) = try await certificateSeen()
+        #expect(second == (try der("b")))
+        // The session from before the reload still answers.
+        #expect(try await before.request(.enquireLink).commandStatus == .ok)
+        await before.unbind()
+        await after.unbind()
     }
 }
