@@ -14,10 +14,7 @@ static const int CLUA_REGISTRYINDEX = LUA_REGISTRYINDEX;
 
 static inline int clua_pcall(lua_State *L, int nargs, int nresults, int msgh) { return lua_pcall(L, nargs, nresults, msgh); }
 static inline void clua_pop(lua_State *L, int n) { lua_pop(L, n); }
-static inline void clua_newtable(lua_State *L) { lua_newtable(L); }
-static inline int clua_upvalueindex(int i) { return lua_upvalueindex(i); }
 static inline int clua_gc_collect(lua_State *L) { return lua_gc(L, LUA_GCCOLLECT); }
-static inline int clua_gc_count_kb(lua_State *L) { return lua_gc(L, LUA_GCCOUNT); }
 // Generational collection: every message makes a table that dies young, which is the case it is for.
 static inline int clua_gc_generational(lua_State *L) { return lua_gc(L, LUA_GCGEN, 0, 0); }
 static inline int clua_load_text(lua_State *L, const char *buffer, size_t size, const char *chunkname) {

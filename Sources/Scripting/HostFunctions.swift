@@ -54,7 +54,13 @@ let hostReadCSV: clua_host_function = { state in
         vm.pushString("tern.lookup expects a file path")
         return -1
     }
-    let resolved = path.hasPrefix("/") ? path : directory + "/" + path
+    // A lookup reads data kept with the plugin, nothing else on the machine: no absolute paths,
+    // no way up.
+    guard !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
+        vm.pushString("tern.lookup reads files in the plugin's own directory or below it (got \"\(path)\")")
+        return -1
+    }
+    let resolved = directory + "/" + path
     let rows: [[String]]
     switch CSVLookup.read(resolved) {
     case .success(let parsed): rows = parsed

@@ -188,12 +188,6 @@ final class LuaVM {
         }
     }
 
-    func pushBytes(_ bytes: [UInt8]) {
-        _ = bytes.withUnsafeBufferPointer { buffer in
-            buffer.withMemoryRebound(to: CChar.self) { lua_pushlstring(state, $0.baseAddress, $0.count) }
-        }
-    }
-
     func setField(_ name: String, string value: String?) {
         guard let value else { return }
         pushString(value)
@@ -273,13 +267,16 @@ final class LuaVM {
             }
             var fields: [String: ScriptValue] = [:]
             lua_pushnil(state)
-            while lua_next(state, index) != 0, fields.count < 10_000 {
+            while lua_next(state, index) != 0 {
+                if fields.count >= 10_000 {
+                    clua_pop(state, 2)
+                    break
+                }
                 if lua_type(state, -2) == LUA_TSTRING, let key = string(at: -2) {
                     fields[key] = value(at: -1, depth: depth + 1)
                 }
                 clua_pop(state, 1)
             }
-            if fields.count >= 10_000 { clua_pop(state, 2) }
             return .table(fields)
         default:
             return .string("<\(String(cString: lua_typename(state, lua_type(state, index))))>")

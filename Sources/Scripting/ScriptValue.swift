@@ -13,7 +13,6 @@ public enum ScriptValue: Sendable, Hashable {
     public var integer: Int64? { if case .integer(let value) = self { return value } else { return nil } }
     public var list: [ScriptValue]? { if case .list(let value) = self { return value } else { return nil } }
     public var table: [String: ScriptValue]? { if case .table(let value) = self { return value } else { return nil } }
-    public var isNull: Bool { self == .null }
 }
 
 extension ScriptValue: CustomStringConvertible {

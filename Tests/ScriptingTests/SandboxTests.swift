@@ -116,6 +116,17 @@ import Testing
         #expect(vm.call(.rewriteSender, plugin: "victim", message: message(source: "acme")) == .answer(.string("ACMEfalse")))
     }
 
+    @Test func lookupStaysInThePluginsDirectory() {
+        for path in ["/etc/passwd", "../secrets.csv", "data/../../x.csv"] {
+            do {
+                _ = try engine([plugin("nosy", "return { init = function(config) tern.lookup('\(path)') end }")])
+                Issue.record("\(path) was read")
+            } catch {
+                #expect("\(error)".contains("plugin's own directory"), "\(error)")
+            }
+        }
+    }
+
     @Test func lookupOnlyInInit() throws {
         let vm = try engine([plugin("late", "return { filter = function(msg) tern.lookup('x.csv') end }")])
         guard case .failed(.runtime(let reason)) = vm.call(.filter, plugin: "late", message: message()) else {
@@ -141,5 +152,33 @@ import Testing
         }
         #expect(vm.call(.filter, plugin: "mixed", message: message(text: "fine")) == .answer(.null))
         #expect(vm.call(.filter, plugin: "mixed", message: message(text: "no")) == .rejected(status: "ESME_RINVDSTADR", reason: "not there"))
+    }
+}
+
+@Suite struct AnswerConversionTests {
+    @Test func hugeAndDeepAnswersAreBoundedAndLeaveTheStackClean() throws {
+        let vm = try engine([plugin("big", """
+            return {
+                route = function(msg)
+                    if msg.text == "wide" then
+                        local t = {} for i = 1, 10000 do t["k" .. i] = i end return t
+                    end
+                    if msg.text == "deep" then
+                        local t = {} local cur = t for i = 1, 50 do cur.next = {} cur = cur.next end return t
+                    end
+                    local t = {} for i = 1, 20000 do t[i] = "c" end return t
+                end,
+            }
+            """)], limits: ScriptLimits(instructions: 10_000_000, memoryBytes: 64 << 20))
+        for text in ["wide", "deep", "long"] {
+            let answer = vm.call(.route, plugin: "big", message: message(text: text))
+            #expect(vm.vm.top == 0, "\(text)")
+            switch (text, answer) {
+            case ("wide", .answer(.table(let fields))): #expect(fields.count == 10_000)
+            case ("deep", .answer(.table)): break
+            case ("long", .answer(.list(let values))): #expect(values.count == 10_000)
+            default: Issue.record("\(text): \(answer)")
+            }
+        }
     }
 }
