@@ -22,6 +22,10 @@ public final class ScriptRuntime: @unchecked Sendable {
         identity = RuntimeIdentity.next()
     }
 
+    deinit {
+        RuntimeIdentity.retire(identity)
+    }
+
     public var current: ScriptSet {
         lock.lock()
         defer { lock.unlock() }
@@ -48,6 +52,12 @@ public final class ScriptRuntime: @unchecked Sendable {
             return engine
         }
         cache.engines[identity] = nil
+        // Engines of runtimes that are gone (a process that made several gateways, as tests do)
+        // would otherwise stay on this thread for good.
+        if !cache.engines.isEmpty {
+            let live = RuntimeIdentity.live
+            cache.engines = cache.engines.filter { live.contains($0.key) }
+        }
         let engine = try PolicyEngine(wanted, connectors: connectors, log: log)
         cache.engines[identity] = engine
         return engine
@@ -57,12 +67,26 @@ public final class ScriptRuntime: @unchecked Sendable {
 private enum RuntimeIdentity {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var last = 0
+    nonisolated(unsafe) private static var alive: Set<Int> = []
 
     static func next() -> Int {
         lock.lock()
         defer { lock.unlock() }
         last += 1
+        alive.insert(last)
         return last
+    }
+
+    static func retire(_ identity: Int) {
+        lock.lock()
+        alive.remove(identity)
+        lock.unlock()
+    }
+
+    static var live: Set<Int> {
+        lock.lock()
+        defer { lock.unlock() }
+        return alive
     }
 }
 
