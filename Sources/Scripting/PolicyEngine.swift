@@ -61,18 +61,24 @@ public final class PolicyEngine {
         }
         fieldNamesRef = luaL_ref(state, CLUA_REGISTRYINDEX)
         for source in set.plugins {
-            globals.append(try load(source))
+            globals.append(try loadNamingFile(source))
         }
         for (file, source) in set.policies.sorted(by: { $0.key < $1.key }) {
-            policies[file] = try load(source)
+            policies[file] = try loadNamingFile(source)
         }
     }
 
-    public var pluginNames: [String] { globals.map(\.name) }
-    public func hasPolicy(_ file: String) -> Bool { policies[file] != nil }
     public var memoryInUse: Int { vm.memoryInUse }
 
     // MARK: Loading
+
+    private func loadNamingFile(_ source: PluginSource) throws(ScriptError) -> LoadedPlugin {
+        do {
+            return try load(source)
+        } catch {
+            throw error.naming(file: source.file)
+        }
+    }
 
     private func load(_ source: PluginSource) throws(ScriptError) -> LoadedPlugin {
         let state = vm.state
@@ -174,92 +180,81 @@ public final class PolicyEngine {
         let messageIndex = vm.top
         prepareAccount(account, for: chain)
         defer { accountTableIndex = 0 }
+        do throws(PolicyRejection) {
+            try runChain(chain, message: message, messageIndex: messageIndex, into: &decision, resolveRoute: resolveRoute)
+        } catch {
+            decision.rejection = error
+        }
+        return decision
+    }
+
+    /// The four message hooks in order; the first refusal or failure ends the chain.
+    private func runChain(_ chain: [LoadedPlugin], message: ScriptMessage, messageIndex: Int32, into decision: inout PolicyDecision,
+                          resolveRoute: ([String]?, String) -> Result<[String], PolicyRejection>) throws(PolicyRejection) {
         // What every hook call returns the stack to: the message, and the account if built.
         let callBase = vm.top
+        defer { vm.setTop(callBase) }
 
         for plugin in chain where plugin.has(.filter) {
-            if case .failure(let rejection) = invoke(plugin, .filter, argument: messageIndex, into: &decision) {
-                decision.rejection = rejection
-                return decision
-            }
+            _ = try invoke(plugin, .filter, argument: messageIndex, into: &decision)
             vm.setTop(callBase)
         }
 
         var source = message.source
         for plugin in chain where plugin.has(.rewriteSender) {
-            switch invoke(plugin, .rewriteSender, argument: messageIndex, into: &decision) {
-            case .failure(let rejection):
-                decision.rejection = rejection
-                return decision
-            case .success(.null):
+            switch try invoke(plugin, .rewriteSender, argument: messageIndex, into: &decision) {
+            case .null:
                 break
-            case .success(.string(let rewritten)) where !rewritten.isEmpty:
+            case .string(let rewritten) where !rewritten.isEmpty:
                 source = rewritten
                 decision.source = rewritten
                 vm.pushString(rewritten)
                 lua_setfield(vm.state, messageIndex, "source")
-            case .success(let other):
-                decision.rejection = PolicyRejection(.failed(.badAnswer("rewrite_sender must answer a non-empty string or nothing (answered \(other))")), plugin: plugin.name, hook: .rewriteSender)
-                return decision
+            case let other:
+                throw Self.badAnswer("rewrite_sender must answer a non-empty string or nothing (answered \(other))", plugin, .rewriteSender)
             }
             vm.setTop(callBase)
         }
 
         var answer: [String]?
-        for plugin in chain where plugin.has(.route) {
-            switch invoke(plugin, .route, argument: messageIndex, into: &decision) {
-            case .failure(let rejection):
-                decision.rejection = rejection
-                return decision
-            case .success(.null):
-                break
-            case .success(let value):
-                guard let connectors = Self.connectorList(value) else {
-                    decision.rejection = PolicyRejection(.failed(.badAnswer("route must answer a connector name, a list of names, or nothing (answered \(value))")), plugin: plugin.name, hook: .route)
-                    return decision
-                }
-                answer = connectors
-                decision.routedBy = plugin.name
-            }
+        for plugin in chain where plugin.has(.route) && answer == nil {
+            let value = try invoke(plugin, .route, argument: messageIndex, into: &decision)
             vm.setTop(callBase)
-            if answer != nil { break }
+            if value == .null { continue }
+            guard let connectors = Self.connectorList(value) else {
+                throw Self.badAnswer("route must answer a connector name, a list of names, or nothing (answered \(value))", plugin, .route)
+            }
+            answer = connectors
+            decision.routedBy = plugin.name
         }
-        switch resolveRoute(answer, source) {
-        case .failure(let rejection):
-            decision.rejection = rejection
-            return decision
-        case .success(let route):
-            decision.route = route
-            vm.push(.list(route.map { .string($0) }))
-            lua_setfield(vm.state, messageIndex, "route")
-        }
+        let route = try resolveRoute(answer, source).get()
+        decision.route = route
+        vm.push(.list(route.map { .string($0) }))
+        lua_setfield(vm.state, messageIndex, "route")
 
         var price = message.price
         var priceAfterGlobals = price
         for (position, plugin) in chain.enumerated() {
             if plugin.has(.bill) {
-                switch invoke(plugin, .bill, argument: messageIndex, into: &decision) {
-                case .failure(let rejection):
-                    decision.rejection = rejection
-                    return decision
-                case .success(.null):
-                    break
-                case .success(let value):
+                let value = try invoke(plugin, .bill, argument: messageIndex, into: &decision)
+                vm.setTop(callBase)
+                if value != .null {
                     guard let amount = Self.price(value) else {
-                        decision.rejection = PolicyRejection(.failed(.badAnswer("bill must answer a price in integer minor units, at least 0 (answered \(value))")), plugin: plugin.name, hook: .bill)
-                        return decision
+                        throw Self.badAnswer("bill must answer a price in integer minor units, at least 0 (answered \(value))", plugin, .bill)
                     }
                     price = amount
                     lua_pushinteger(vm.state, lua_Integer(amount))
                     lua_setfield(vm.state, messageIndex, "price")
                 }
-                vm.setTop(callBase)
             }
             if position == globals.count - 1 { priceAfterGlobals = price }
         }
         decision.price = price
         if message.reseller != nil { decision.resellerPrice = priceAfterGlobals }
-        return decision
+    }
+
+    private static func badAnswer(_ reason: String, _ plugin: LoadedPlugin, _ hook: Hook) -> PolicyRejection {
+        PolicyRejection(.failed(.badAnswer(reason)), plugin: plugin.name, hook: hook)
     }
 
     // MARK: Binds and MO
@@ -283,23 +278,22 @@ public final class PolicyEngine {
         let callBase = vm.top
         var verdict = AuthenticationVerdict.noAnswer
         var ignored = PolicyDecision()
-        for plugin in chain where plugin.has(.authenticate) {
-            switch invoke(plugin, .authenticate, argument: bindIndex, into: &ignored) {
-            case .failure(let rejection):
-                if case .rejected(let status, _) = rejection.cause { return .refused(status: status, plugin: plugin.name) }
-                return .failed(rejection)
-            case .success(.null):
-                break
-            case .success(.boolean(true)):
-                verdict = .accepted(plugin: plugin.name)
-            case .success(.boolean(false)):
-                return .refused(status: "ESME_RBINDFAIL", plugin: plugin.name)
-            case .success(.string(let status)):
-                return .refused(status: status, plugin: plugin.name)
-            case .success(let other):
-                return .failed(PolicyRejection(.failed(.badAnswer("authenticate must answer true, false, a status name or nothing (answered \(other))")), plugin: plugin.name, hook: .authenticate))
+        do throws(PolicyRejection) {
+            for plugin in chain where plugin.has(.authenticate) {
+                let value = try invoke(plugin, .authenticate, argument: bindIndex, into: &ignored)
+                vm.setTop(callBase)
+                switch value {
+                case .null: break
+                case .boolean(true): verdict = .accepted(plugin: plugin.name)
+                case .boolean(false): return .refused(status: "ESME_RBINDFAIL", plugin: plugin.name)
+                case .string(let status): return .refused(status: status, plugin: plugin.name)
+                case let other:
+                    throw Self.badAnswer("authenticate must answer true, false, a status name or nothing (answered \(other))", plugin, .authenticate)
+                }
             }
-            vm.setTop(callBase)
+        } catch {
+            if case .rejected(let status, _) = error.cause { return .refused(status: status, plugin: error.plugin) }
+            return .failed(error)
         }
         return verdict
     }
@@ -317,18 +311,19 @@ public final class PolicyEngine {
         vm.setField("connector", string: mo.connector)
         let moIndex = vm.top
         var ignored = PolicyDecision()
-        for plugin in globals where plugin.has(.routeMO) {
-            switch invoke(plugin, .routeMO, argument: moIndex, into: &ignored) {
-            case .failure(let rejection):
-                return .failure(rejection)
-            case .success(.null):
-                break
-            case .success(.string(let account)) where !account.isEmpty:
-                return .success((account, plugin.name))
-            case .success(let other):
-                return .failure(PolicyRejection(.failed(.badAnswer("route_mo must answer an account's system_id or nothing (answered \(other))")), plugin: plugin.name, hook: .routeMO))
+        do throws(PolicyRejection) {
+            for plugin in globals where plugin.has(.routeMO) {
+                let value = try invoke(plugin, .routeMO, argument: moIndex, into: &ignored)
+                vm.setTop(moIndex)
+                switch value {
+                case .null: continue
+                case .string(let account) where !account.isEmpty: return .success((account, plugin.name))
+                case let other:
+                    throw Self.badAnswer("route_mo must answer an account's system_id or nothing (answered \(other))", plugin, .routeMO)
+                }
             }
-            vm.setTop(moIndex)
+        } catch {
+            return .failure(error)
         }
         return .success(nil)
     }
@@ -347,21 +342,21 @@ public final class PolicyEngine {
         defer { vm.setTop(base) }
         pushMessage(message)
         var ignored = PolicyDecision()
-        switch invoke(plugin, hook, argument: vm.top, into: &ignored) {
-        case .success(let value): return .answer(value)
-        case .failure(let rejection):
-            switch rejection.cause {
+        do throws(PolicyRejection) {
+            return .answer(try invoke(plugin, hook, argument: vm.top, into: &ignored))
+        } catch {
+            switch error.cause {
             case .rejected(let status, let reason): return .rejected(status: status, reason: reason)
-            case .failed(let error): return .failed(error)
+            case .failed(let failure): return .failed(failure)
             }
         }
     }
 
     // MARK: Calls
 
-    /// Calls one hook with the table at `argument`; on success the answer is read and left on
-    /// the stack (the caller resets the top).
-    private func invoke(_ plugin: LoadedPlugin, _ hook: Hook, argument: Int32, into decision: inout PolicyDecision) -> Result<ScriptValue, PolicyRejection> {
+    /// Calls one hook with the table at `argument` (and the account, when the hook declares it)
+    /// and returns its answer, which stays on the stack until the caller resets the top.
+    private func invoke(_ plugin: LoadedPlugin, _ hook: Hook, argument: Int32, into decision: inout PolicyDecision) throws(PolicyRejection) -> ScriptValue {
         let state = vm.state
         lua_rawgeti(state, CLUA_REGISTRYINDEX, lua_Integer(plugin.hooks[hook.index]))
         lua_pushvalue(state, argument)
@@ -381,7 +376,7 @@ public final class PolicyEngine {
         case .rejected(let status, let reason)?:
             result = .failure(PolicyRejection(.rejected(status: status, reason: reason), plugin: plugin.name, hook: hook))
         case .error(let error)?:
-            result = .failure(PolicyRejection(.failed(error), plugin: plugin.name, hook: hook))
+            result = .failure(PolicyRejection(.failed(error.naming(file: plugin.file)), plugin: plugin.name, hook: hook))
         }
         if tracing {
             let elapsed = DispatchTime.now().uptimeNanoseconds - started
@@ -397,7 +392,7 @@ public final class PolicyEngine {
             decision.trace.append(HookCall(plugin: plugin.name, hook: hook, answer: answer, nanoseconds: elapsed,
                                            logs: Array(traceLogs[logStart...])))
         }
-        return result
+        return try result.get()
     }
 
     /// The `msg` fields, interned once per VM: setting a field by a Lua string already on hand

@@ -28,3 +28,21 @@ public enum ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension ScriptError {
+    /// Lua shortens a long chunk name to "...tail" in its messages; name the file in full again,
+    /// so logs and `FILE:LINE` problems point at it.
+    func naming(file: String) -> ScriptError {
+        func full(_ text: String) -> String {
+            guard text.hasPrefix("..."), let colon = text.firstIndex(of: ":") else { return text }
+            let tail = text[text.index(text.startIndex, offsetBy: 3)..<colon]
+            return file.hasSuffix(tail) ? file + text[colon...] : text
+        }
+        switch self {
+        case .syntax(let text): return .syntax(full(text))
+        case .runtime(let text): return .runtime(full(text))
+        case .budgetExceeded(let text): return .budgetExceeded(full(text))
+        default: return self
+        }
+    }
+}

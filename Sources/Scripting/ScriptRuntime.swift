@@ -32,11 +32,6 @@ public final class ScriptRuntime: @unchecked Sendable {
         return set
     }
 
-    /// Builds the set once on this thread: every file compiles and every `init` succeeds.
-    public func validate(_ candidate: ScriptSet) throws(ScriptError) {
-        _ = try PolicyEngine(candidate, connectors: connectors, log: log)
-    }
-
     /// Swaps `candidate` in for new work (validate it first).
     public func install(_ candidate: ScriptSet) {
         lock.lock()

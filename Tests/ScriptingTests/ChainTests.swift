@@ -174,10 +174,9 @@ import Testing
         let runtime = ScriptRuntime(ScriptSet(plugins: [plugin("a", "return { route = function() return 'one' end }")], generation: 1))
         #expect(try runtime.engine().evaluate(message(), policies: [], resolveRoute: configRoute).route == ["one"])
         let next = ScriptSet(plugins: [plugin("a", "return { route = function() return 'two' end }")], generation: 2)
-        try runtime.validate(next)
         runtime.install(next)
         #expect(try runtime.engine().evaluate(message(), policies: [], resolveRoute: configRoute).route == ["two"])
-        #expect(throws: ScriptError.self) { try runtime.validate(ScriptSet(plugins: [plugin("a", "return {")], generation: 3)) }
+        #expect(throws: ScriptError.self) { try PolicyEngine(ScriptSet(plugins: [plugin("a", "return {")], generation: 3)) }
     }
 }
 

@@ -51,14 +51,7 @@ public struct RuleSet: Sendable {
         do {
             _ = try PolicyEngine(scripts)
         } catch {
-            var problem = ConfigError(scriptError: error)
-            // Lua shortens long file names to "...tail"; name the file in full again.
-            if problem.file.hasPrefix("...") {
-                let tail = String(problem.file.dropFirst(3))
-                let files = plugins.map(\.file) + Array(policies.keys)
-                if let full = files.first(where: { $0.hasSuffix(tail) }) { problem.file = full }
-            }
-            throw ConfigErrors([problem])
+            throw ConfigErrors([ConfigError(scriptError: error)])
         }
         return RuleSet(generation: generation, config: config, scripts: scripts)
     }

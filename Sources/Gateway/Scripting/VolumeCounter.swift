@@ -3,59 +3,68 @@ import NIOConcurrencyHelpers
 
 /// Messages per account in the current calendar month (UTC): `msg.volume` for volume-tier
 /// pricing. Seeded from the store when an account binds, counted in memory after.
+///
+/// Read and counted for every message, so the month is worked out with the calendar only when
+/// a month ends, not per call.
 public final class VolumeCounter: Sendable {
-    private struct Entry {
-        var month: Int
-        var count: Int
+    private struct State {
+        /// The month counts belong to, as [start, end).
+        var start = Date.distantPast
+        var end = Date.distantPast
+        var counts: [Int64: Int] = [:]
+        var seeded: Set<Int64> = []
+
+        /// Starts a new month (all counts to zero) when `now` has left the current one.
+        mutating func roll(to now: Date) {
+            guard now >= end || now < start else { return }
+            start = VolumeCounter.startOfMonth(now)
+            end = VolumeCounter.utc.date(byAdding: .month, value: 1, to: start) ?? now.addingTimeInterval(86_400)
+            counts = [:]
+            seeded = []
+        }
     }
 
-    private let entries = NIOLockedValueBox([Int64: Entry]())
+    private let state = NIOLockedValueBox(State())
 
     public init() {}
 
     public func count(accountID: Int64, now: Date = Date()) -> Int {
-        let month = Self.month(of: now)
-        return entries.withLockedValue { entries in
-            guard let entry = entries[accountID], entry.month == month else { return 0 }
-            return entry.count
+        state.withLockedValue { state in
+            state.roll(to: now)
+            return state.counts[accountID] ?? 0
         }
     }
 
     public func add(_ count: Int, accountID: Int64, now: Date = Date()) {
-        let month = Self.month(of: now)
-        entries.withLockedValue { entries in
-            if let entry = entries[accountID], entry.month == month {
-                entries[accountID] = Entry(month: month, count: entry.count + count)
-            } else {
-                entries[accountID] = Entry(month: month, count: count)
-            }
+        state.withLockedValue { state in
+            state.roll(to: now)
+            state.counts[accountID, default: 0] += count
         }
     }
 
     /// Whether this month's figure is known for the account.
     public func isSeeded(accountID: Int64, now: Date = Date()) -> Bool {
-        let month = Self.month(of: now)
-        return entries.withLockedValue { $0[accountID]?.month == month }
-    }
-
-    /// Sets this month's figure from the store, unless counting already started.
-    public func seed(_ count: Int, accountID: Int64, now: Date = Date()) {
-        let month = Self.month(of: now)
-        entries.withLockedValue { entries in
-            if entries[accountID]?.month != month { entries[accountID] = Entry(month: month, count: count) }
+        state.withLockedValue { state in
+            state.roll(to: now)
+            return state.seeded.contains(accountID)
         }
     }
 
-    static func month(of date: Date) -> Int {
-        let components = utc.dateComponents([.year, .month], from: date)
-        return (components.year ?? 0) * 12 + (components.month ?? 1) - 1
+    /// Sets this month's figure from the store; messages counted since the store was read are
+    /// added to it.
+    public func seed(_ count: Int, accountID: Int64, now: Date = Date()) {
+        state.withLockedValue { state in
+            state.roll(to: now)
+            guard state.seeded.insert(accountID).inserted else { return }
+            state.counts[accountID, default: 0] += count
+        }
     }
 
     public static func startOfMonth(_ date: Date) -> Date {
         utc.date(from: utc.dateComponents([.year, .month], from: date)) ?? date
     }
 
-    private static let utc: Calendar = {
+    static let utc: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current
         return calendar
