@@ -10,10 +10,6 @@ enum LocalHTTP {
         var description: String
     }
 
-    static func post(host: String, port: Int, path: String, timeoutSeconds: Int = 60) throws -> (status: Int, body: String) {
-        try request("POST", host: host, port: port, path: path, timeoutSeconds: timeoutSeconds)
-    }
-
     static func request(_ method: String, host: String, port: Int, path: String, timeoutSeconds: Int = 60) throws -> (status: Int, body: String) {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)

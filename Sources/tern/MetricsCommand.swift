@@ -15,24 +15,7 @@ struct MetricsCommand: ParsableCommand {
     var filter: String?
 
     func run() throws {
-        let settings: TernConfig
-        do {
-            settings = try TernConfig.load(path: config)
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        guard let http = settings.server.http else {
-            FileHandle.standardError.write(Data("tern metrics: [server] http is off in \(config); metrics are served there\n".utf8))
-            throw ExitCode(1)
-        }
-        let answer: (status: Int, body: String)
-        do {
-            answer = try LocalHTTP.request("GET", host: http.host, port: http.port, path: "/metrics")
-        } catch {
-            FileHandle.standardError.write(Data("tern metrics: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        let answer = try AdminPort.request("GET", path: "/metrics", config: try AdminPort.settings(config), command: "metrics")
         guard answer.status == 200 else {
             FileHandle.standardError.write(Data("tern metrics: HTTP \(answer.status)\n".utf8))
             throw ExitCode(1)

@@ -21,24 +21,12 @@ struct ReloadCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let settings: TernConfig
-        do {
-            settings = try TernConfig.load(path: config)
-        } catch {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        guard let http = settings.server.http else {
+        let settings = try AdminPort.settings(config)
+        guard settings.server.http != nil else {
             try signalServer(dataDirectory: settings.server.dataDirectory)
             return
         }
-        let answer: (status: Int, body: String)
-        do {
-            answer = try LocalHTTP.post(host: http.host, port: http.port, path: "/api/v1/reload")
-        } catch {
-            FileHandle.standardError.write(Data("tern reload: \(error)\n".utf8))
-            throw ExitCode(1)
-        }
+        let answer = try AdminPort.request("POST", path: "/api/v1/reload", config: settings, command: "reload")
         if json {
             print(answer.body)
         } else if let reply = try? JSONDecoder().decode(ReloadAnswer.self, from: Data(answer.body.utf8)) {

@@ -6,9 +6,9 @@ import SMPP
 /// updated as it happens) and what is (gauges, read from the live state at each scrape).
 public final class GatewayMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
-    private let submits = NIOLockedValueBox([UInt32: Counter]())
-    private let receipts = NIOLockedValueBox([String: Counter]())
-    private let hookFailures = NIOLockedValueBox([String: Counter]())
+    private let submits: LabeledCounters
+    private let receipts: LabeledCounters
+    private let hookFailures: LabeledCounters
     private let reloads: (succeeded: Counter, refused: Counter)
     private let hookChain: DurationHistogram
     private let storeCommit: DurationHistogram
@@ -17,6 +17,10 @@ public final class GatewayMetrics: Sendable {
     private let lastGauges = NIOLockedValueBox([String: Set<String>]())
 
     public init() {
+        submits = LabeledCounters(registry, metric: ("submits", "total", "Submits answered, by command_status."), label: "status")
+        receipts = LabeledCounters(registry, metric: ("receipts", "total", "Upstream receipts matched, by final state."), label: "state")
+        hookFailures = LabeledCounters(registry, metric: ("hook_failures", "total", "Hook errors, budget and memory overruns and unusable answers, by plugin."),
+                                       label: "plugin")
         reloads = (
             registry.makeCounter(descriptor: Self.name("reloads", "total", "Reloads of the config and plugins, by result."), labels: [("result", "applied")]),
             registry.makeCounter(descriptor: Self.name("reloads", "total", "Reloads of the config and plugins, by result."), labels: [("result", "refused")]))
@@ -38,40 +42,12 @@ public final class GatewayMetrics: Sendable {
     }
 
     /// A submit_sm, data_sm or submit_multi answered with `status`.
-    public func submitAnswered(_ status: CommandStatus) {
-        let counter = submits.withLockedValue { counters -> Counter in
-            if let counter = counters[status.rawValue] { return counter }
-            let counter = registry.makeCounter(descriptor: Self.name("submits", "total", "Submits answered, by command_status."),
-                                               labels: [("status", status.name)])
-            counters[status.rawValue] = counter
-            return counter
-        }
-        counter.increment()
-    }
+    public func submitAnswered(_ status: CommandStatus) { submits.increment(status.name) }
 
     /// A receipt from upstream matched one of our messages.
-    public func receipt(_ state: MessageLifecycle) {
-        let stat = state.rawValue
-        let counter = receipts.withLockedValue { counters -> Counter in
-            if let counter = counters[stat] { return counter }
-            let counter = registry.makeCounter(descriptor: Self.name("receipts", "total", "Upstream receipts matched, by final state."),
-                                               labels: [("state", stat)])
-            counters[stat] = counter
-            return counter
-        }
-        counter.increment()
-    }
+    public func receipt(_ state: MessageLifecycle) { receipts.increment(state.rawValue) }
 
-    public func hookFailed(plugin: String) {
-        let counter = hookFailures.withLockedValue { counters -> Counter in
-            if let counter = counters[plugin] { return counter }
-            let counter = registry.makeCounter(descriptor: Self.name("hook_failures", "total", "Hook errors, budget and memory overruns and unusable answers, by plugin."),
-                                               labels: [("plugin", plugin)])
-            counters[plugin] = counter
-            return counter
-        }
-        counter.increment()
-    }
+    public func hookFailed(plugin: String) { hookFailures.increment(plugin) }
 
     public func hookChain(_ duration: Duration) { hookChain.record(duration) }
     public func storeCommit(_ duration: Duration) { storeCommit.record(duration) }
@@ -106,5 +82,31 @@ public final class GatewayMetrics: Sendable {
             registry.makeGauge(descriptor: descriptor, labels: [(label, gone)]).set(to: 0)
         }
         lastGauges.withLockedValue { $0[metric] = previous.union(values.keys) }
+    }
+}
+
+/// One counter per value of a label, made on first use and kept, so counting is a dictionary
+/// lookup rather than a registry lookup.
+private final class LabeledCounters: Sendable {
+    private let registry: PrometheusCollectorRegistry
+    /// Name, unit and help, kept as strings (`MetricNameDescriptor` is not `Sendable`).
+    private let metric: (name: String, unit: String, help: String)
+    private let label: String
+    private let counters = NIOLockedValueBox([String: Counter]())
+
+    init(_ registry: PrometheusCollectorRegistry, metric: (name: String, unit: String, help: String), label: String) {
+        self.registry = registry
+        self.metric = metric
+        self.label = label
+    }
+
+    func increment(_ value: String) {
+        let counter = counters.withLockedValue { counters -> Counter in
+            if let counter = counters[value] { return counter }
+            let counter = registry.makeCounter(descriptor: GatewayMetrics.name(metric.name, metric.unit, metric.help), labels: [(label, value)])
+            counters[value] = counter
+            return counter
+        }
+        counter.increment()
     }
 }

@@ -19,14 +19,6 @@ struct ScriptingConfigTests {
 
     """
 
-    private func errors(_ text: String) -> [ConfigError] {
-        do {
-            _ = try TernConfig.parse(text, file: "t.toml")
-            return []
-        } catch {
-            return error.errors
-        }
-    }
 
     @Test func settingsAndPluginsAreRead() throws {
         let config = try TernConfig.parse(Self.base + """
@@ -59,7 +51,7 @@ struct ScriptingConfigTests {
     }
 
     @Test func problemsNameTheLine() {
-        let found = errors(Self.base + """
+        let found = configErrors(Self.base + """
             [scripting]
             error_status = "ESME_NOPE"
             authenticate = "sometimes"
@@ -114,23 +106,9 @@ struct ScriptingConfigTests {
     }
 
     @Test func diffsSayWhatAReloadChanges() throws {
-        let before = try TernConfig.parse("""
-            [[connector]]
-            name = "sim"
-            type = "simulator"
-
-            [[connector]]
-            name = "other"
-            type = "simulator"
-
-            [[route]]
-            name = "uk"
-            prefix = "44"
-            connectors = ["sim"]
-
-            [[route]]
-            connectors = ["sim"]
-            """, file: "t.toml")
+        // The base file with a route by prefix ahead of its default route.
+        let before = try TernConfig.parse(Self.base.replacingOccurrences(
+            of: "[[route]]\nconnectors", with: "[[route]]\nname = \"uk\"\nprefix = \"44\"\nconnectors = [\"sim\"]\n\n[[route]]\nconnectors"), file: "t.toml")
         var after = before
         after.routes[0].connectors = ["other"]
         after.connectors.removeLast()

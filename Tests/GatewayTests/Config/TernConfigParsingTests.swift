@@ -13,14 +13,7 @@ struct TernConfigParsingTests {
     connectors = ["sim"]
     """
 
-    private func errors(_ text: String) -> [ConfigError] {
-        do {
-            _ = try TernConfig.parse(text, file: "t.toml")
-            return []
-        } catch {
-            return error.errors
-        }
-    }
+    private func errors(_ text: String) -> [ConfigError] { configErrors(text) }
 
     /// Expects exactly one problem containing `reason`, on `line`.
     private func expectError(_ text: String, line: Int, _ reason: String, sourceLocation: SourceLocation = #_sourceLocation) {
