@@ -1,3 +1,4 @@
+import Gateway
 import GRDB
 // The C module GRDB itself compiles against, so the statement handles it hands out fit.
 #if canImport(GRDBSQLite)
@@ -26,6 +27,13 @@ struct BoundStatement {
         self.statement = statement
         handle = statement.sqliteStatement
         self.connection = connection
+    }
+
+    /// An address as three parameters from `index`: TON, NPI, value.
+    func bind(_ index: Int32, _ address: WireAddress) throws {
+        try bind(index, Int(address.ton))
+        try bind(index + 1, Int(address.npi))
+        try bind(index + 2, address.value)
     }
 
     func bind(_ index: Int32, _ value: Int64) throws {

@@ -23,6 +23,11 @@ struct RowReader {
         return byte
     }
 
+    /// An address stored as three columns: `<prefix>_ton`, `<prefix>_npi`, `<prefix>_value`.
+    mutating func address(_ prefix: String) throws -> WireAddress {
+        WireAddress(ton: try byte(prefix + "_ton"), npi: try byte(prefix + "_npi"), value: try next(String.self))
+    }
+
     mutating func date() throws -> Date {
         Date(timeIntervalSince1970: try next(Double.self))
     }
@@ -59,9 +64,8 @@ extension SQLiteMessageStore {
         let accountID = try reader.next(Int64.self)
         let systemID = try reader.next(String.self)
         let serviceType = try reader.next(String.self)
-        let source = WireAddress(ton: try reader.byte("source_ton"), npi: try reader.byte("source_npi"), value: try reader.next(String.self))
-        let destination = WireAddress(
-            ton: try reader.byte("destination_ton"), npi: try reader.byte("destination_npi"), value: try reader.next(String.self))
+        let source = try reader.address("source")
+        let destination = try reader.address("destination")
         let esmClass = try reader.byte("esm_class")
         let protocolID = try reader.byte("protocol_id")
         let priority = try reader.byte("priority")

@@ -201,9 +201,8 @@ public final class SQLiteMessageStore: MessageStore {
                 let account = try reader.next(Int64.self)
                 let receivedAt = try reader.date()
                 let expiresAt = try reader.date()
-                let source = WireAddress(ton: try reader.byte("source_ton"), npi: try reader.byte("source_npi"), value: try reader.next(String.self))
-                let destination = WireAddress(ton: try reader.byte("destination_ton"), npi: try reader.byte("destination_npi"),
-                                              value: try reader.next(String.self))
+                let source = try reader.address("source")
+                let destination = try reader.address("destination")
                 let esmClass = try reader.byte("esm_class")
                 let dataCoding = try reader.byte("data_coding")
                 let message = MobileOriginatedMessage(source: source, destination: destination, esmClass: esmClass, dataCoding: dataCoding,
