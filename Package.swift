@@ -84,7 +84,11 @@ let package = Package(
             name: "Admin",
             dependencies: [
                 "Gateway",
+                "SMPP",
+                "Scripting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -126,7 +130,8 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "SMPP", "Store", "Connectors", "Scripting",
+                "Gateway", "SMPP", "Store", "Connectors", "Scripting", "Admin",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -114,6 +114,32 @@ struct BoundStatement {
         return Int(sqlite3_changes(connection))
     }
 
+    /// Executes a statement that yields at most one row (`RETURNING`, a lookup) and returns its
+    /// first column; nil when there is no row or the value is NULL.
+    func runReturningInteger() throws -> Int64? {
+        try runReturningRow(1)?.first ?? nil
+    }
+
+    /// Executes a statement that yields at most one row and returns its first `count` integer
+    /// columns (NULL as nil); nil when there is no row.
+    func runReturningRow(_ count: Int32) throws -> [Int64?]? {
+        var code = sqlite3_step(handle)
+        var values: [Int64?]?
+        if code == SQLITE_ROW {
+            values = (0..<count).map { column in
+                sqlite3_column_type(handle, column) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, column)
+            }
+            repeat { code = sqlite3_step(handle) } while code == SQLITE_ROW
+        }
+        guard code == SQLITE_DONE else {
+            let error = self.error(code)
+            sqlite3_reset(handle)
+            throw error
+        }
+        sqlite3_reset(handle)
+        return values
+    }
+
     private func check(_ code: Int32) throws {
         if code != SQLITE_OK { throw error(code) }
     }

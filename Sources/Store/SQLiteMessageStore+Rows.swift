@@ -55,7 +55,7 @@ extension SQLiteMessageStore {
         destination_ton, destination_npi, destination_value, esm_class, protocol_id, priority, \
         registered_delivery, data_coding, short_message, tlvs, concat_reference, concat_total, \
         concat_sequence, received_at, scheduled_at, expires_at, state, connector, upstream_id, \
-        attempts, error_code, price, reseller_price
+        attempts, error_code, price, reseller_price, reseller_id, campaign, charged
         """
 
     static func message(from row: Row) throws -> Message {
@@ -80,7 +80,7 @@ extension SQLiteMessageStore {
         if let reference, let total, let sequence {
             concatenation = Concatenation(reference: reference, total: total, sequence: sequence)
         }
-        return Message(
+        var message = Message(
             id: id, accountID: accountID, systemID: systemID, serviceType: serviceType,
             source: source, destination: destination, esmClass: esmClass, protocolID: protocolID,
             priority: priority, registeredDelivery: registeredDelivery, dataCoding: dataCoding,
@@ -89,6 +89,10 @@ extension SQLiteMessageStore {
             state: try reader.state(), connector: try reader.next(String?.self), upstreamID: try reader.next(String?.self),
             attempts: try reader.next(Int.self), errorCode: try reader.next(Int?.self),
             price: try reader.next(Int?.self), resellerPrice: try reader.next(Int?.self))
+        message.resellerID = try reader.next(Int64?.self)
+        message.campaign = try reader.next(String?.self)
+        message.charged = try reader.next(Bool.self)
+        return message
     }
 
     static let pendingReceiptColumns = "message_id, account_id, state, error_code, done_at, expires_at"
@@ -102,7 +106,8 @@ extension SQLiteMessageStore {
 
     static let accountColumns = """
         id, system_id, password_hash, enabled, max_binds, throughput, allowed_networks, \
-        receipt_keep_seconds, receipts_enabled, reseller_id, policy
+        receipt_keep_seconds, receipts_enabled, reseller_id, policy, role, name, login_hash, \
+        allowed_senders, price_plan
         """
 
     static func account(from row: Row) throws -> Account {
@@ -115,10 +120,31 @@ extension SQLiteMessageStore {
         let throughput = try reader.next(Int?.self)
         let networks = try allowedNetworks(fromColumn: try reader.next(String.self), systemID: systemID)
         let receipts = ReceiptPreferences(keepSeconds: try reader.next(Int.self), enabled: try reader.next(Bool.self))
-        return Account(
+        var account = Account(
             id: id, systemID: systemID, passwordHash: passwordHash, enabled: enabled, maxBinds: maxBinds,
             throughput: throughput, allowedNetworks: networks, receipts: receipts,
             resellerID: try reader.next(Int64?.self), policy: try reader.next(String?.self))
+        let role = try reader.next(String.self)
+        guard let parsedRole = AccountRole(rawValue: role) else { throw corrupt("account '\(systemID)' has an unknown role '\(role)'") }
+        account.role = parsedRole
+        account.name = try reader.next(String.self)
+        account.loginPasswordHash = try reader.next(String?.self).map(PasswordHash.init(encoded:))
+        account.allowedSenders = try reader.next(String.self).split(separator: ",").map(String.init)
+        if let plan = try reader.next(String?.self) {
+            do {
+                account.pricePlan = try JSONDecoder().decode(PricePlan.self, from: Data(plan.utf8))
+            } catch {
+                throw corrupt("account '\(systemID)' has a price plan that is not JSON: \(error)")
+            }
+        }
+        return account
+    }
+
+    static func pricePlanColumn(_ plan: PricePlan?) -> String? {
+        guard let plan else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try? encoder.encode(plan)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func allowedNetworksColumn(_ networks: [IPNetwork]) -> String {

@@ -152,6 +152,83 @@ extension SQLiteMessageStore {
                 CREATE INDEX pending_mo_by_account ON pending_mo(account_id, id);
                 """)
         }
+        migrator.registerMigration("v5: roles, credit and ledger, tokens, audit, campaigns, usage") { db in
+            try db.execute(sql: """
+                ALTER TABLE accounts ADD COLUMN role TEXT NOT NULL DEFAULT 'user';
+                ALTER TABLE accounts ADD COLUMN name TEXT NOT NULL DEFAULT '';
+                ALTER TABLE accounts ADD COLUMN login_hash TEXT;
+                ALTER TABLE accounts ADD COLUMN allowed_senders TEXT NOT NULL DEFAULT '';
+                ALTER TABLE accounts ADD COLUMN price_plan TEXT;
+                -- Integer minor units; changed only together with a ledger row.
+                ALTER TABLE accounts ADD COLUMN balance INTEGER NOT NULL DEFAULT 0 CHECK (balance >= 0);
+                CREATE INDEX accounts_by_reseller ON accounts(reseller_id) WHERE reseller_id IS NOT NULL;
+
+                ALTER TABLE messages ADD COLUMN campaign TEXT;
+                ALTER TABLE messages ADD COLUMN reseller_id INTEGER;
+                ALTER TABLE messages ADD COLUMN charged INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE messages ADD COLUMN refunded INTEGER NOT NULL DEFAULT 0;
+                -- Tracking searches: by number, by sender, by campaign; each newest first.
+                CREATE INDEX messages_by_destination ON messages(destination_value, id);
+                CREATE INDEX messages_by_source ON messages(source_value, id);
+                CREATE INDEX messages_by_campaign ON messages(campaign, id) WHERE campaign IS NOT NULL;
+
+                CREATE TABLE ledger (
+                    id INTEGER PRIMARY KEY,
+                    account_id INTEGER NOT NULL,
+                    at REAL NOT NULL,
+                    amount INTEGER NOT NULL,
+                    balance_after INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    message_id INTEGER,
+                    reason TEXT NOT NULL DEFAULT '',
+                    actor TEXT
+                );
+                CREATE INDEX ledger_by_account ON ledger(account_id, id);
+
+                CREATE TABLE api_tokens (
+                    id INTEGER PRIMARY KEY,
+                    account_id INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    secret_hash TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX api_tokens_by_account ON api_tokens(account_id);
+
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY,
+                    at REAL NOT NULL,
+                    actor TEXT NOT NULL,
+                    actor_id INTEGER,
+                    remote TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    target_account_id INTEGER,
+                    detail TEXT NOT NULL
+                );
+                CREATE INDEX audit_by_actor ON audit(actor_id, id);
+                CREATE INDEX audit_by_target ON audit(target_account_id, id);
+
+                -- Consumption by account and hour (seconds since 1970 / 3600), kept as messages
+                -- are accepted and end, so stats never scan the messages.
+                CREATE TABLE usage (
+                    account_id INTEGER NOT NULL,
+                    hour INTEGER NOT NULL,
+                    messages INTEGER NOT NULL DEFAULT 0,
+                    parts INTEGER NOT NULL DEFAULT 0,
+                    spent INTEGER NOT NULL DEFAULT 0,
+                    refused_credit INTEGER NOT NULL DEFAULT 0,
+                    sessions_peak INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (account_id, hour)
+                ) WITHOUT ROWID;
+                CREATE TABLE usage_final (
+                    account_id INTEGER NOT NULL,
+                    hour INTEGER NOT NULL,
+                    state TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (account_id, hour, state)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -10,7 +10,7 @@ import Logging
 /// Every call runs on GRDB's own queues through its async API, so callers on NIO event loops
 /// are never blocked.
 public final class SQLiteMessageStore: MessageStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     private let logger = Logger(label: "tern.store.sqlite")
 
     /// How long a connection waits for another process's lock (a second gateway, a backup tool)
@@ -69,21 +69,22 @@ public final class SQLiteMessageStore: MessageStore {
 
     // MARK: Writes
 
-    public func apply(_ writes: [StoreWrite]) async throws {
-        if writes.isEmpty { return }
-        let skipped = try await pool.writeWithoutTransaction { db in
+    public func apply(_ writes: [StoreWrite], refundOn: Set<MessageLifecycle>) async throws -> ApplyOutcome {
+        if writes.isEmpty { return ApplyOutcome() }
+        let (skipped, refused) = try await pool.writeWithoutTransaction { db in
             // IMMEDIATE takes the write lock up front. A deferred transaction that starts
             // writing while another process holds the lock fails at once instead of waiting
             // for the busy timeout.
             var skipped: [MessageID] = []
+            var refused: [MessageID: String] = [:]
             try db.inTransaction(.immediate) {
-                var batch = try WriteBatch(db)
-                for write in writes {
-                    if let missing = try batch.apply(write) { skipped.append(missing) }
-                }
+                var batch = try WriteBatch(db, refundOn: refundOn)
+                skipped = try batch.apply(writes)
+                try batch.finish()
+                refused = batch.refusedForCredit
                 return .commit
             }
-            return skipped
+            return (skipped, refused)
         }
         if !skipped.isEmpty {
             // Not an error: failing the batch would fail every other message in it for the sake
@@ -92,6 +93,7 @@ public final class SQLiteMessageStore: MessageStore {
                 "count": "\(skipped.count)", "first": "\(skipped[0])",
             ])
         }
+        return ApplyOutcome(refusedForCredit: refused)
     }
 
     // MARK: Messages
@@ -255,8 +257,9 @@ public final class SQLiteMessageStore: MessageStore {
                 try db.execute(
                     sql: """
                         INSERT INTO accounts (system_id, password_hash, enabled, max_binds, throughput,
-                            allowed_networks, receipt_keep_seconds, receipts_enabled, reseller_id, policy, created_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            allowed_networks, receipt_keep_seconds, receipts_enabled, reseller_id, policy,
+                            role, name, login_hash, allowed_senders, price_plan, created_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: Self.accountArguments(account) + [Date().timeIntervalSince1970])
                 return db.lastInsertedRowID
@@ -278,7 +281,8 @@ public final class SQLiteMessageStore: MessageStore {
                     sql: """
                         UPDATE accounts SET system_id = ?, password_hash = ?, enabled = ?, max_binds = ?,
                             throughput = ?, allowed_networks = ?, receipt_keep_seconds = ?, receipts_enabled = ?,
-                            reseller_id = ?, policy = ?
+                            reseller_id = ?, policy = ?, role = ?, name = ?, login_hash = ?,
+                            allowed_senders = ?, price_plan = ?
                         WHERE id = ?
                         """,
                     arguments: Self.accountArguments(account) + [id])
@@ -293,8 +297,19 @@ public final class SQLiteMessageStore: MessageStore {
 
     public func removeAccount(systemID: String) async throws -> Bool {
         try await pool.write { db in
+            let owned = try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM accounts WHERE reseller_id = (SELECT id FROM accounts WHERE system_id = ?)
+                """, arguments: [systemID]) ?? 0
+            if owned > 0 { throw StoreError.accountHasUsers(systemID, count: owned) }
             try db.execute(sql: "DELETE FROM accounts WHERE system_id = ?", arguments: [systemID])
             return db.changesCount > 0
+        }
+    }
+
+    public func accounts(resellerID: Int64) async throws -> [Account] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT \(Self.accountColumns) FROM accounts WHERE reseller_id = ? ORDER BY id",
+                             arguments: [resellerID]).map(Self.account(from:))
         }
     }
 
@@ -302,7 +317,8 @@ public final class SQLiteMessageStore: MessageStore {
         [
             account.systemID, account.passwordHash.encoded, account.enabled, account.maxBinds, account.throughput,
             allowedNetworksColumn(account.allowedNetworks), account.receipts.keepSeconds, account.receipts.enabled,
-            account.resellerID, account.policy,
+            account.resellerID, account.policy, account.role.rawValue, account.name, account.loginPasswordHash?.encoded,
+            account.allowedSenders.joined(separator: ","), pricePlanColumn(account.pricePlan),
         ]
     }
 }

@@ -27,14 +27,72 @@ struct WriteBatch {
     private var insertReplaceEvent: BoundStatement?
     private var upsertReceipt: BoundStatement?
     private var deleteReceipt: BoundStatement?
+    private var readBalance: BoundStatement?
+    private var addToBalance: BoundStatement?
+    private var insertLedger: BoundStatement?
+    private var markRefunded: BoundStatement?
     /// `apply` time for writes that carry none (replace_sm).
     private let now: Double
+    /// Final states whose charges go back to the balances.
+    private let refundOn: Set<MessageLifecycle>
+    /// Messages refused because a balance could not pay, with the reason.
+    private(set) var refusedForCredit: [MessageID: String] = [:]
+    /// Consumption gathered over the batch, written once at the end (`finish`).
+    private var usage = UsageTally()
 
-    init(_ db: Database) throws {
+    init(_ db: Database, refundOn: Set<MessageLifecycle> = []) throws {
         guard let connection = db.sqliteConnection else { throw StoreError.unavailable("the database connection is closed") }
         self.db = db
         self.connection = connection
+        self.refundOn = refundOn
         now = Date().timeIntervalSince1970
+    }
+
+    /// Writes what the batch gathered for the whole transaction (the usage rollup).
+    func finish() throws {
+        try usage.write(db)
+    }
+
+    /// The parts of one long message accepted together, charged all or none: a recipient must
+    /// not get half a message because the credit ran out at its third part.
+    private struct PartGroup {
+        var accountID: Int64
+        var reference: Int
+        var total: Int
+        /// What all parts cost the account and the reseller.
+        var price: Int
+        var resellerPrice: Int
+        /// Set when the balances cannot pay for the whole group.
+        var refusal: String?
+        var checked = false
+    }
+
+    private var group: PartGroup?
+
+    /// Applies writes in order; returns the ids of messages writes were about but which do not
+    /// exist (nothing was written for those).
+    mutating func apply(_ writes: [StoreWrite]) throws -> [MessageID] {
+        var missing: [MessageID] = []
+        for (index, write) in writes.enumerated() {
+            if case .accept(let message) = write, let parts = message.concatenation, parts.sequence == 1, parts.total > 1 {
+                group = Self.group(starting: message, in: writes[index...])
+            }
+            if let id = try apply(write) { missing.append(id) }
+        }
+        return missing
+    }
+
+    /// The parts of `first`'s message that follow it in this batch, and what they cost together.
+    private static func group(starting first: Message, in writes: ArraySlice<StoreWrite>) -> PartGroup? {
+        guard let parts = first.concatenation else { return nil }
+        var group = PartGroup(accountID: first.accountID, reference: parts.reference, total: parts.total, price: 0, resellerPrice: 0)
+        for write in writes.prefix(parts.total) {
+            guard case .accept(let message) = write, message.accountID == first.accountID,
+                  message.concatenation?.reference == parts.reference, message.concatenation?.total == parts.total else { break }
+            group.price += message.price ?? 0
+            group.resellerPrice += message.resellerID == nil ? 0 : message.resellerPrice ?? 0
+        }
+        return group
     }
 
     /// Returns the id of a message a write was about but which does not exist; nothing was
@@ -86,20 +144,139 @@ struct WriteBatch {
             let statement = try cached(\.deleteMobileOriginated, "DELETE FROM pending_mo WHERE id = ?1")
             try statement.bind(1, id.rawValue)
             try statement.run()
+        case .sessionsBound(let accountID, let at, let count):
+            usage.sessions(accountID: accountID, hour: UsageTally.hour(at.timeIntervalSince1970), count: count)
         }
         return nil
     }
 
+    // MARK: Credit
+
+    /// Takes the message's prices from its account and its reseller, or neither: returns why
+    /// not when a balance is short.
+    private mutating func charge(_ message: Message) throws -> String? {
+        let price = message.price ?? 0
+        let resellerPrice = message.resellerID == nil ? 0 : message.resellerPrice ?? 0
+        var needed = (price, resellerPrice)
+        if var group, let parts = message.concatenation, group.accountID == message.accountID,
+           group.reference == parts.reference, group.total == parts.total {
+            if let refusal = group.refusal { return refusal }
+            if !group.checked {
+                // The first part answers for the whole message.
+                needed = (group.price, group.resellerPrice)
+                group.checked = true
+                self.group = group
+            } else {
+                needed = (0, 0)
+            }
+        }
+        // One writer holds the database for the whole transaction, so a balance read here is
+        // still the balance when the UPDATE below runs.
+        if needed.0 > 0 {
+            let balance = try balance(of: message.accountID)
+            if balance < needed.0 {
+                return refuseGroup("insufficient credit: '\(message.systemID)' has \(balance), the message costs \(needed.0)")
+            }
+        }
+        if needed.1 > 0, let reseller = message.resellerID {
+            let balance = try balance(of: reseller)
+            if balance < needed.1 {
+                return refuseGroup("insufficient credit: the reseller (account \(reseller)) has \(balance), the message costs it \(needed.1)")
+            }
+        }
+        let hour = UsageTally.hour(message.receivedAt.timeIntervalSince1970)
+        if price > 0 {
+            try move(-price, account: message.accountID, kind: .charge, messageID: message.id, reason: "", at: message.receivedAt.timeIntervalSince1970)
+            usage.spend(accountID: message.accountID, hour: hour, amount: price)
+        }
+        if resellerPrice > 0, let reseller = message.resellerID {
+            try move(-resellerPrice, account: reseller, kind: .charge, messageID: message.id, reason: "user \(message.systemID)",
+                     at: message.receivedAt.timeIntervalSince1970)
+            usage.spend(accountID: reseller, hour: hour, amount: resellerPrice)
+        }
+        return nil
+    }
+
+    /// The refusal, remembered for the remaining parts of the message being charged.
+    private mutating func refuseGroup(_ reason: String) -> String {
+        group?.refusal = reason
+        return reason
+    }
+
+    /// Gives a charged message's prices back, once.
+    private mutating func refund(_ id: MessageID, state: MessageLifecycle, at: Double) throws {
+        let statement = try cached(\.markRefunded, """
+            UPDATE messages SET refunded = 1 WHERE id = ?1 AND charged = 1 AND refunded = 0
+            RETURNING account_id, price, reseller_id, reseller_price
+            """)
+        try statement.bind(1, id.rawValue)
+        guard let row = try statement.runReturningRow(4) else { return }
+        let hour = UsageTally.hour(at)
+        if let account = row[0], let price = row[1], price > 0 {
+            try move(Int(price), account: account, kind: .refund, messageID: id, reason: state.rawValue, at: at)
+            usage.spend(accountID: account, hour: hour, amount: -Int(price))
+        }
+        if let reseller = row[2], let price = row[3], price > 0 {
+            try move(Int(price), account: reseller, kind: .refund, messageID: id, reason: state.rawValue, at: at)
+            usage.spend(accountID: reseller, hour: hour, amount: -Int(price))
+        }
+    }
+
+    private mutating func balance(of account: Int64) throws -> Int {
+        let statement = try cached(\.readBalance, "SELECT balance FROM accounts WHERE id = ?1")
+        try statement.bind(1, account)
+        return Int(try statement.runReturningInteger() ?? 0)
+    }
+
+    /// Changes a balance and writes its ledger row; an account that no longer exists is skipped.
+    private mutating func move(_ amount: Int, account: Int64, kind: LedgerEntry.Kind, messageID: MessageID?, reason: String, at: Double) throws {
+        let update = try cached(\.addToBalance, "UPDATE accounts SET balance = balance + ?2 WHERE id = ?1 RETURNING balance")
+        try update.bind(1, account)
+        try update.bind(2, amount)
+        guard let after = try update.runReturningInteger() else { return }
+        let insert = try cached(\.insertLedger, """
+            INSERT INTO ledger (account_id, at, amount, balance_after, kind, message_id, reason, actor)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL)
+            """)
+        try insert.bind(1, account)
+        try insert.bind(2, at)
+        try insert.bind(3, amount)
+        try insert.bind(4, after)
+        try insert.bind(5, kind.rawValue)
+        if let messageID { try insert.bind(6, messageID.rawValue) } else { try insert.bindNull(6) }
+        try insert.bind(7, reason)
+        try insert.run()
+    }
+
     private mutating func accept(_ message: Message) throws {
+        var message = message
+        var refusal: String?
+        if (message.price ?? 0) > 0 || (message.resellerPrice ?? 0) > 0 && message.resellerID != nil {
+            refusal = try charge(message)
+            message.charged = refusal == nil
+        }
+        try insert(message)
+        let hour = UsageTally.hour(message.receivedAt.timeIntervalSince1970)
+        usage.accept(accountID: message.accountID, hour: hour, firstPart: (message.concatenation?.sequence ?? 1) == 1)
+        if let refusal {
+            refusedForCredit[message.id] = refusal
+            usage.refusedForCredit(accountID: message.accountID, hour: hour)
+            // Tracking shows why: the message is kept, ended as rejected with the reason.
+            _ = try apply(MessageTransition(messageID: message.id, at: message.receivedAt, state: .rejected,
+                                            errorCode: 0x45, detail: refusal))
+        }
+    }
+
+    private mutating func insert(_ message: Message) throws {
         let statement = try cached(\.insertMessage, """
             INSERT INTO messages (id, account_id, system_id, service_type,
                 source_ton, source_npi, source_value, destination_ton, destination_npi, destination_value,
                 esm_class, protocol_id, priority, registered_delivery, data_coding, short_message, tlvs,
                 concat_reference, concat_total, concat_sequence, received_at, scheduled_at, expires_at,
                 state, connector, upstream_id, upstream_key, attempts, error_code, updated_at,
-                routed_at, routed_connector, price, reseller_price)
+                routed_at, routed_connector, price, reseller_price, reseller_id, campaign, charged)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?21, ?30, ?31, ?32, ?33)
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?21, ?30, ?31, ?32, ?33, ?34, ?35, ?36)
             """)
         let receivedAt = message.receivedAt.timeIntervalSince1970
         try statement.bind(1, message.id.rawValue)
@@ -129,6 +306,9 @@ struct WriteBatch {
         try statement.bind(29, message.errorCode)
         try statement.bind(32, message.price)
         try statement.bind(33, message.resellerPrice)
+        if let reseller = message.resellerID { try statement.bind(34, reseller) } else { try statement.bindNull(34) }
+        try statement.bind(35, message.campaign)
+        try statement.bind(36, message.charged ? 1 : 0)
 
         // Routed on arrival (the gateway picks the connector before the write): both steps of
         // the timeline from this one row.
@@ -214,13 +394,18 @@ struct WriteBatch {
                     UPDATE messages SET state = ?2, error_code = COALESCE(?3, error_code),
                         done_error_code = ?3, done_kind = ?4, done_at = ?5, updated_at = ?5
                     WHERE id = ?1 AND done_at IS NULL
+                    RETURNING account_id
                     """)
                 try statement.bind(1, id)
                 try statement.bind(2, transition.state.rawValue)
                 try statement.bind(3, transition.errorCode)
                 try statement.bind(4, kind)
                 try statement.bind(5, at)
-                changed = try statement.run()
+                if let account = try statement.runReturningInteger() {
+                    try ended(transition, account: account)
+                    return true
+                }
+                changed = 0
             }
             if changed > 0 { return true }
         }
@@ -232,6 +417,7 @@ struct WriteBatch {
                 upstream_id = COALESCE(?4, upstream_id), upstream_key = COALESCE(?5, upstream_key),
                 error_code = COALESCE(?6, error_code), attempts = attempts + ?7, updated_at = ?8
             WHERE id = ?1
+            RETURNING account_id
             """)
         try statement.bind(1, id)
         try statement.bind(2, transition.state.rawValue)
@@ -241,9 +427,17 @@ struct WriteBatch {
         try statement.bind(6, transition.errorCode)
         try statement.bind(7, transition.state == .retrying ? 1 : 0)
         try statement.bind(8, at)
-        if try statement.run() == 0 { return false }
+        guard let account = try statement.runReturningInteger() else { return false }
         try appendEvent(transition)
+        if transition.state.isFinal { try ended(transition, account: account) }
         return true
+    }
+
+    /// A message reached a final state: count it, and refund it when the config says so.
+    private mutating func ended(_ transition: MessageTransition, account: Int64) throws {
+        let at = transition.at.timeIntervalSince1970
+        usage.ended(accountID: account, hour: UsageTally.hour(at), state: transition.state)
+        if refundOn.contains(transition.state) { try refund(transition.messageID, state: transition.state, at: at) }
     }
 
     /// Returns false when the message does not exist. nil keeps the stored value, as a NULL

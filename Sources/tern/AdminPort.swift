@@ -14,13 +14,20 @@ enum AdminPort {
         }
     }
 
-    static func request(_ method: String, path: String, config: TernConfig, command: String) throws -> (status: Int, body: String) {
+    /// Sends a request to the running server, with `token` or else the local admin token.
+    static func request(_ method: String, path: String, config: TernConfig, command: String, token: String? = nil,
+                        body: Data? = nil) throws -> (status: Int, body: String) {
         guard let http = config.server.http else {
             FileHandle.standardError.write(Data("tern \(command): [server] http is off in \(config.sourceFile)\n".utf8))
             throw ExitCode(1)
         }
+        var headers: [(String, String)] = []
+        if let token = token ?? ProcessInfo.processInfo.environment["TERN_TOKEN"] ?? LocalAdminToken.read(dataDirectory: config.server.dataDirectory) {
+            headers.append(("Authorization", "Bearer \(token)"))
+        }
+        if body != nil { headers.append(("Content-Type", "application/json")) }
         do {
-            return try LocalHTTP.request(method, host: http.host, port: http.port, path: path)
+            return try LocalHTTP.request(method, host: http.host, port: http.port, path: path, headers: headers, body: body)
         } catch {
             FileHandle.standardError.write(Data("tern \(command): \(error)\n".utf8))
             throw ExitCode(1)

@@ -39,9 +39,9 @@ enum GatewayAssembly {
 
     /// A password clients can type: 8 characters (SMPP 3.4's limit, which some clients enforce),
     /// letters and digits without look-alikes.
-    static func randomPassword() -> String {
+    static func randomPassword(length: Int = 8) -> String {
         let alphabet = Array("abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
         var generator = SystemRandomNumberGenerator()
-        return String((0..<8).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        return String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
 }

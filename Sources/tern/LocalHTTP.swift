@@ -10,7 +10,8 @@ enum LocalHTTP {
         var description: String
     }
 
-    static func request(_ method: String, host: String, port: Int, path: String, timeoutSeconds: Int = 60) throws -> (status: Int, body: String) {
+    static func request(_ method: String, host: String, port: Int, path: String, headers: [(String, String)] = [], body: Data? = nil,
+                        timeoutSeconds: Int = 60) throws -> (status: Int, body: String) {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var results: UnsafeMutablePointer<addrinfo>?
@@ -27,9 +28,15 @@ enum LocalHTTP {
         guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
             throw Failure(description: "cannot connect to \(host):\(port) (\(String(cString: strerror(errno)))); is `tern serve` running with [server] http set?")
         }
-        let request = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        let sent = request.utf8CString.withUnsafeBufferPointer { send(fd, $0.baseAddress, $0.count - 1, 0) }
-        guard sent > 0 else { throw Failure(description: "cannot send the request") }
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: \(host):\(port)\r\nContent-Length: \(body?.count ?? 0)\r\nConnection: close\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        let request = Array((head + "\r\n").utf8) + (body.map { [UInt8]($0) } ?? [])
+        var offset = 0
+        while offset < request.count {
+            let sent = request[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            guard sent > 0 else { throw Failure(description: "cannot send the request") }
+            offset += sent
+        }
         var response: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16_384)
         while response.count < 4 << 20 {

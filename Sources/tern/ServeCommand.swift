@@ -97,10 +97,15 @@ struct ServeCommand: AsyncParsableCommand {
     private func createFirstAccountIfNeeded(store: SQLiteMessageStore) async throws {
         guard try await store.accounts().isEmpty else { return }
         let password = GatewayAssembly.randomPassword()
-        let account = Account(systemID: "tern", passwordHash: PasswordHash(hashing: password), maxBinds: 0)
+        let loginPassword = GatewayAssembly.randomPassword(length: 16)
+        // The aggregator's own account: it binds over SMPP, and logs in to the API as the admin.
+        var account = Account(systemID: "tern", passwordHash: PasswordHash(hashing: password), maxBinds: 0)
+        account.role = .admin
+        account.loginPasswordHash = PasswordHash(hashing: loginPassword)
         _ = try await store.insertAccount(account)
         // Printed once, on standard output, so a script can pick it up; never logged.
-        FileHandle.standardOutput.write(Data(("first start: created account system_id: \(account.systemID) password: \(password) (transceiver allowed, no throughput limit)\n").utf8))
+        FileHandle.standardOutput.write(Data(("first start: created account system_id: \(account.systemID) password: \(password) (transceiver allowed, no throughput limit)"
+            + " login password: \(loginPassword) (admin, for the HTTP API)\n").utf8))
     }
 }
 

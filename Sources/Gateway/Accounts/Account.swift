@@ -1,13 +1,24 @@
-/// A client of the gateway: the credentials an ESME binds with and the limits that apply to it.
+/// A client of the gateway: the credentials an ESME binds with, the limits that apply to it, and
+/// where it sits in the business (admin, reseller, or a user of one of them).
 ///
-/// Accounts live in the store. Later issues add resellers, credit and policies; the optional
-/// fields here are where those grow, so existing rows stay valid.
+/// Accounts live in the store. The balance is not here: it changes with every charged message,
+/// inside the store's transaction, and is read from the store when it is needed.
 public struct Account: Sendable, Hashable, Codable {
     /// The store's key; `nil` until the account is inserted.
     public var id: Int64?
-    /// The SMPP system_id (at most 15 characters, reference §4.1).
+    /// The SMPP system_id (at most 15 characters, reference §4.1). Also the account's login name.
     public var systemID: String
     public var passwordHash: PasswordHash
+    public var role: AccountRole = .user
+    /// What people call the account (a company, a department); free text.
+    public var name: String = ""
+    /// The password for the HTTP API and web login; nil when the account logs in with tokens
+    /// only. Separate from the SMPP password, which SMPP 3.4 limits to 8 characters.
+    public var loginPasswordHash: PasswordHash?
+    /// Sender IDs (source_addr) the account may use; empty allows any.
+    public var allowedSenders: [String] = []
+    /// The price of a message part when the `bill` hook does not answer; nil charges nothing.
+    public var pricePlan: PricePlan?
     public var enabled: Bool
     /// How many sessions may be bound at once (a transmitter and a receiver count as two).
     public var maxBinds: Int
@@ -38,6 +49,12 @@ public struct Account: Sendable, Hashable, Codable {
         self.policy = policy
     }
 
+    /// Whether the account may send from `sender` (`allowedSenders`, compared without case).
+    public func allowsSender(_ sender: String) -> Bool {
+        if allowedSenders.isEmpty { return true }
+        return allowedSenders.contains { $0.caseInsensitiveCompare(sender) == .orderedSame }
+    }
+
     /// Whether a bind from `address` is allowed by `allowedNetworks`.
     public func allowsBind(from address: IPAddressBytes?) -> Bool {
         if allowedNetworks.isEmpty { return true }
@@ -57,4 +74,12 @@ public struct ReceiptPreferences: Sendable, Hashable, Codable {
         self.keepSeconds = keepSeconds
         self.enabled = enabled
     }
+}
+
+/// Where an account sits: the aggregator's own staff, a reseller of its credit, or a user who
+/// sends messages (of a reseller, or directly of the aggregator).
+public enum AccountRole: String, Sendable, Hashable, Codable, CaseIterable {
+    case admin
+    case reseller
+    case user
 }

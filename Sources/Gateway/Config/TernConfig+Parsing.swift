@@ -56,7 +56,7 @@ extension MORouteRule {
 
 /// The keys each block accepts, in the order `etc/README.md` documents them.
 enum ConfigKeys {
-    static let sections = ["server", "store", "scripting", "connector", "route", "mo_route", "plugin"]
+    static let sections = ["server", "store", "scripting", "accounts", "connector", "route", "mo_route", "plugin"]
     static let server = [
         "smpp", "smpp_tls", "http", "tls_certificate", "tls_key", "window", "enquire_link", "inactivity",
         "response_timeout", "max_queued_messages", "commit_delay_ms", "default_validity", "log_message_text",
@@ -116,6 +116,12 @@ struct TernConfigReader {
                     continue
                 }
                 config.scripting = readScripting(ConfigSectionReader(table: table, context: "[scripting]", problems: problems))
+            case "accounts":
+                guard let table = entry.value.table else {
+                    problems.add(line: entry.line, "accounts must be a table: write [accounts] on a line of its own, with its keys below it")
+                    continue
+                }
+                config.accounts = readAccounts(ConfigSectionReader(table: table, context: "[accounts]", problems: problems))
             case "plugin":
                 guard let blocks = arrayOfTables(entry) else { continue }
                 pluginBlocks = blocks

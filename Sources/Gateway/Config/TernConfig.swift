@@ -14,6 +14,7 @@ public struct TernConfig: Sendable, Hashable {
     public var plugins: [PluginSettings]
     /// The file the config was read from, for messages and for relative paths.
     public var sourceFile: String
+    public var accounts = AccountSettings()
 
     public init(server: ServerSettings = ServerSettings(), store: StoreSettings = StoreSettings(),
                 connectors: [ConnectorSettings] = [], routes: [RouteRule] = [], moRoutes: [MORouteRule] = [],

@@ -83,6 +83,7 @@ public final class TernGateway: Sendable {
             }
             scriptLogger.log(level: level, "\(line.text)", metadata: ["plugin": "\(line.plugin)"])
         })
+        committer.setRefundStates(config.accounts.refundOn)
         bindGuard = NIOLockedValueBox(BindGuard(failuresBeforeBan: config.server.bindFailuresBeforeBan,
                                                 banSeconds: Double(config.server.bindBanSeconds)))
     }
@@ -103,6 +104,7 @@ public final class TernGateway: Sendable {
     public var connectors: [String: any Connector] { connectorBox.withLockedValue { $0 } }
 
     func install(rules: RuleSet, connectors: [String: any Connector]) {
+        committer.setRefundStates(rules.config.accounts.refundOn)
         rulesBox.withLockedValue { $0 = rules }
         connectorBox.withLockedValue { $0 = connectors }
     }
@@ -253,14 +255,41 @@ public final class TernGateway: Sendable {
         return true
     }
 
-    func cachedAccount(_ id: Int64) -> Account? { accountsByID.withLockedValue { $0[id] } }
+    public func cachedAccount(_ id: Int64) -> Account? { accountsByID.withLockedValue { $0[id] } }
+
+    /// An account changed through the API: sessions bound with it use the new settings from
+    /// their next message, and a password it verified before no longer counts.
+    public func accountChanged(_ account: Account) {
+        guard let id = account.id else { return }
+        accountsByID.withLockedValue { accounts in
+            if accounts[id] != nil { accounts[id] = account }
+        }
+        verifiedPasswords.withLockedValue { $0.removeAll() }
+    }
+
+    /// The campaign an SMPP submit names, where `[accounts] campaign_from` says to look.
+    public func campaign(serviceType: String, tlvs: TLVList) -> String? {
+        let name: String?
+        switch config.accounts.campaignSource {
+        case .none: name = nil
+        case .serviceType: name = serviceType
+        case .tlv(let tag):
+            name = tlvs.value(TLVTag(rawValue: tag)).map { value in
+                // A C-octet string or plain text: drop a trailing NUL.
+                String(decoding: value.readableBytesView.prefix { $0 != 0 }, as: UTF8.self)
+            }
+        }
+        guard let name, !name.isEmpty else { return nil }
+        return name
+    }
 
     // MARK: Submits
 
     /// Stores accepted messages (group commit) and, once durable, hands them to the dispatcher.
     /// `completion` runs when the messages are durable (or failed to be): only then may the
-    /// client get its response.
-    public func accept(_ items: [DispatchItem], completion: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+    /// client get its response. Messages the store refused for credit are in the outcome; they
+    /// are kept as rejected and never dispatched.
+    public func accept(_ items: [DispatchItem], completion: @escaping @Sendable (Result<ApplyOutcome, any Error>) -> Void) {
         // Routed before it is stored: one write records both (the store keeps the routed time).
         let writes = items.map { item -> StoreWrite in
             var message = item.message
@@ -268,11 +297,17 @@ public final class TernGateway: Sendable {
             message.connector = item.connector
             return .accept(message)
         }
-        committer.enqueue(writes) { result in
+        committer.enqueue(writes, outcome: { result in
             switch result {
-            case .success:
-                self.counters.withLockedValue { $0.submitsAccepted += items.count }
+            case .success(let outcome):
+                let refused = outcome.refusedForCredit
+                self.counters.withLockedValue { $0.submitsAccepted += items.count - refused.count }
+                if !refused.isEmpty { self.dispatcher.unreserve(refused.count) }
                 for item in items {
+                    if let reason = refused[item.message.id] {
+                        self.logger.info("message refused for credit", metadata: ["id": "\(item.message.id)", "account": "\(item.message.systemID)", "reason": "\(reason)"])
+                        continue
+                    }
                     self.volume.add(1, accountID: item.message.accountID)
                     self.dispatcher.dispatch(item)
                 }
@@ -280,7 +315,7 @@ public final class TernGateway: Sendable {
                 self.dispatcher.unreserve(items.count)
             }
             completion(result)
-        }
+        })
     }
 
     func countRefusedSubmit() { counters.withLockedValue { $0.submitsRefused += 1 } }

@@ -35,6 +35,8 @@ public final class Dispatcher: Sendable {
     private final class Lane: Sendable {
         let connector: any Connector
         let state: NIOLockedValueBox<LaneState>
+        /// Messages the connector accepted per second.
+        let sent = RateMeter()
 
         init(connector: any Connector) {
             self.connector = connector
@@ -122,6 +124,11 @@ public final class Dispatcher: Sendable {
 
     public func queueDepth(connector: String) -> Int {
         lane(named: connector)?.state.withLockedValue { $0.queue.count } ?? 0
+    }
+
+    /// Messages per second the connector accepted over the last ten seconds.
+    public func sendRate(connector: String) -> Double {
+        lane(named: connector)?.sent.perSecond() ?? 0
     }
 
     private func lane(named name: String) -> Lane? {
@@ -269,6 +276,7 @@ public final class Dispatcher: Sendable {
                     state.inFlight -= 1
                     state.pausedUntil = nil
                 }
+                if case .accepted = outcome { lane.sent.count() }
                 self.settle(item, outcome: outcome, connector: lane.connector.name)
                 self.pump(lane)
             }

@@ -38,6 +38,13 @@ public struct Message: Sendable, Hashable {
     public var price: Int?
     /// What the account's reseller pays for it.
     public var resellerPrice: Int?
+    /// The reseller `resellerPrice` is charged to.
+    public var resellerID: Int64?
+    /// The campaign the client named (HTTP `campaign`, or the SMPP field the config names).
+    public var campaign: String?
+    /// Whether the prices were taken from the balances (set by the store when it accepts the
+    /// message; a message refused for credit is kept with this false).
+    public var charged: Bool = false
 
     public init(
         id: MessageID, accountID: Int64, systemID: String, serviceType: String = "",

@@ -10,6 +10,24 @@ extension TernGateway {
     /// `message` carries the rewritten sender and the prices, and the connectors come back in
     /// failover order.
     public func decide(_ message: inout Message, account: Account, clientIP: String?, rules: RuleSet) -> Result<[String], SubmissionRejection> {
+        guard account.allowsSender(message.source.value) else {
+            return .failure(SubmissionRejection(.invalidSourceAddress, "sender \"\(message.source.value)\" is not among the account's allowed senders"))
+        }
+        message.resellerID = account.resellerID
+        let decision = decideByRules(&message, account: account, clientIP: clientIP, rules: rules)
+        if case .success = decision { price(&message, account: account) }
+        return decision
+    }
+
+    /// Prices the `bill` hook left open come from the account's and its reseller's price plans.
+    func price(_ message: inout Message, account: Account) {
+        if message.price == nil { message.price = account.pricePlan?.price(destination: message.destination.value) }
+        if message.resellerPrice == nil, let reseller = account.resellerID {
+            message.resellerPrice = cachedAccount(reseller)?.pricePlan?.price(destination: message.destination.value)
+        }
+    }
+
+    private func decideByRules(_ message: inout Message, account: Account, clientIP: String?, rules: RuleSet) -> Result<[String], SubmissionRejection> {
         let policies = policyFiles(for: account)
         guard rules.hasScripts || !policies.isEmpty else {
             return route(message, rules: rules)

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import SMPP
 
@@ -15,6 +16,11 @@ public final class ClientSession: Sendable {
     /// The interface_version the client bound with (0x34, 0x50, …).
     public let interfaceVersion: UInt8
     public let boundAt: ContinuousClock.Instant
+    /// The wall-clock time of the bind, for people.
+    public let boundSince: Date
+    public let tls: Bool
+    /// Last PDU, submits waiting for an answer, rate.
+    public let activity: SessionActivity
     let channel: any Channel
     private let flow: NIOLoopBound<Flow>
 
@@ -31,7 +37,10 @@ public final class ClientSession: Sendable {
     }
 
     init(id: UInt64, accountID: Int64, systemID: String, bindType: BindType, interfaceVersion: UInt8,
-         remoteAddress: String, channel: any Channel, window: Int) {
+         remoteAddress: String, tls: Bool = false, activity: SessionActivity = SessionActivity(), channel: any Channel, window: Int) {
+        self.tls = tls
+        self.activity = activity
+        boundSince = Date()
         self.id = id
         self.accountID = accountID
         self.systemID = systemID
@@ -65,6 +74,21 @@ public final class ClientSession: Sendable {
         channel.eventLoop.execute {
             self.channel.writeAndFlush(SMPPOutbound.unbind, promise: nil)
         }
+    }
+
+    /// Unbinds the session, and closes the connection if the client has not let go after
+    /// `grace` (a client that ignores unbind must not keep its session).
+    public func detach(grace: TimeAmount) {
+        detach()
+        let channel = self.channel
+        channel.eventLoop.scheduleTask(in: grace) {
+            if channel.isActive { channel.close(promise: nil) }
+        }
+    }
+
+    /// The window in use: deliveries sent to the client and not yet answered.
+    public func deliveriesInFlight() async -> Int {
+        (try? await channel.eventLoop.submit { self.flow.value.outstanding }.get()) ?? 0
     }
 
     private func enqueue(_ delivery: Delivery) {

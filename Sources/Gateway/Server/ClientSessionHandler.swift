@@ -16,6 +16,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private let gateway: TernGateway
     private let settings: ServerSettings
     private let isTLS: Bool
+    private let activity: SessionActivity
     private var session: ClientSession?
     private var account: Account?
     /// The client's IP address, for hooks (`msg.client_ip`).
@@ -25,10 +26,11 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private var unanswered = 0
     private var logger: Logger
 
-    init(gateway: TernGateway, settings: ServerSettings, isTLS: Bool) {
+    init(gateway: TernGateway, settings: ServerSettings, isTLS: Bool, activity: SessionActivity = SessionActivity()) {
         self.gateway = gateway
         self.settings = settings
         self.isTLS = isTLS
+        self.activity = activity
         logger = gateway.logger
     }
 
@@ -128,9 +130,12 @@ final class ClientSessionHandler: ChannelInboundHandler {
             guard let accountID = account.id else { return }
             let session = ClientSession(
                 id: gateway.registry.nextSessionID(), accountID: accountID, systemID: account.systemID, bindType: type,
-                interfaceVersion: bind.interfaceVersion, remoteAddress: remote, channel: context.channel, window: settings.window)
+                interfaceVersion: bind.interfaceVersion, remoteAddress: remote, tls: isTLS, activity: activity,
+                channel: context.channel, window: settings.window)
             do {
-                try gateway.registry.register(session, maxBinds: account.maxBinds)
+                let bound = try gateway.registry.register(session, maxBinds: account.maxBinds)
+                // The hour's peak of bound sessions, for the consumption figures.
+                gateway.committer.enqueue(.sessionsBound(accountID: accountID, at: Date(), count: bound))
             } catch {
                 logger.notice("bind refused", metadata: ["system_id": "\(bind.systemID)", "reason": "already \(account.maxBinds) sessions bound"])
                 respondError(to: pdu, status: .alreadyBound, context: context)
@@ -171,10 +176,12 @@ final class ClientSessionHandler: ChannelInboundHandler {
     // MARK: Submit
 
     private func submit(_ submissions: [Submission], pdu: PDU, context: ChannelHandlerContext) {
-        guard let account, let session else {
+        guard let boundAccount = account, let session else {
             respondError(to: pdu, status: .invalidBindStatus, context: context)
             return
         }
+        // The API may have changed the account since the bind (prices, senders, limits).
+        let account = gateway.cachedAccount(session.accountID) ?? boundAccount
         if unanswered >= settings.window {
             refuse(pdu, SubmissionRejection(.throttled, "more than \(settings.window) submits unanswered on this session"), context: context)
             return
@@ -193,6 +200,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             do throws(SubmissionRejection) {
                 var message = try submission.message(id: gateway.ids.next(now: now), account: account, now: now,
                                                      defaultValiditySeconds: settings.defaultValiditySeconds)
+                message.campaign = gateway.campaign(serviceType: submission.serviceType, tlvs: submission.tlvs)
                 switch gateway.decide(&message, account: account, clientIP: clientIP, rules: rules) {
                 case .success(let connectors): items.append(DispatchItem(message: message, connectors: connectors))
                 case .failure(let rejection): failures.append((submission.destination, rejection))
@@ -217,6 +225,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             return
         }
         unanswered += 1
+        activity.submitted(items.count, at: now)
         if settings.logMessageText {
             // Only when the operator asked for it (`log_message_text`): message text is personal data.
             for item in items {
@@ -229,16 +238,30 @@ final class ClientSessionHandler: ChannelInboundHandler {
         let handler = NIOLoopBound(self, eventLoop: loop)
         let contextBox = NIOLoopBound(context, eventLoop: loop)
         let failuresCopy = failures.map { (address: $0.0, status: $0.1.status) }
+        let destinations = items.map { (id: $0.message.id, address: Address(ton: TypeOfNumber(rawValue: $0.message.destination.ton),
+                                                                            npi: NumberingPlanIndicator(rawValue: $0.message.destination.npi),
+                                                                            value: $0.message.destination.value)) }
         gateway.accept(items) { result in
             loop.execute {
                 let handler = handler.value
                 let context = contextBox.value
                 handler.unanswered -= 1
+                handler.activity.answered()
                 switch result {
-                case .success:
+                case .success(let outcome):
+                    let refused = outcome.refusedForCredit
+                    // The store kept each refused message as rejected, with the reason, for tracking.
+                    let accepted = destinations.filter { refused[$0.id] == nil }
                     if isMulti {
-                        handler.respondMulti(pdu: pdu, messageID: firstID, failures: failuresCopy.map { ($0.address, SubmissionRejection($0.status, "")) },
-                                             status: .ok, context: context)
+                        var failures = failuresCopy.map { ($0.address, SubmissionRejection($0.status, "")) }
+                        failures += destinations.filter { refused[$0.id] != nil }.map { ($0.address, SubmissionRejection(.submitFailed, "")) }
+                        if let first = accepted.first {
+                            handler.respondMulti(pdu: pdu, messageID: first.id, failures: failures, status: .ok, context: context)
+                        } else {
+                            handler.respondMulti(pdu: pdu, messageID: nil, failures: failures, status: .submitFailed, context: context)
+                        }
+                    } else if let reason = refused[firstID] {
+                        handler.refuse(pdu, SubmissionRejection(.submitFailed, reason), context: context)
                     } else {
                         handler.respondAccepted(pdu: pdu, messageID: firstID, context: context)
                     }

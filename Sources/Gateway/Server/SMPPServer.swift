@@ -71,9 +71,11 @@ public final class SMPPServer: Sendable {
                         guard let context = tlsBox.withLockedValue({ $0 }) else { throw ServerError.tlsNotConfigured }
                         try sync.addHandler(NIOSSLServerHandler(context: context))
                     }
+                    let activity = SessionActivity()
                     try sync.addHandler(ByteToMessageHandler(SMPPFrameDecoder()))
+                    try sync.addHandler(SessionActivityTap(activity: activity))
                     try sync.addHandler(SMPPSessionHandler(role: .messageCentre, windowSize: settings.window, timers: timers))
-                    try sync.addHandler(ClientSessionHandler(gateway: gateway, settings: settings, isTLS: secure))
+                    try sync.addHandler(ClientSessionHandler(gateway: gateway, settings: settings, isTLS: secure, activity: activity))
                 }
             }
             .bind(host: address.host, port: address.port)

@@ -27,16 +27,28 @@ public final class SessionRegistry: Sendable {
         }
     }
 
-    /// Adds a bound session unless the account already has `maxBinds` sessions.
-    public func register(_ session: ClientSession, maxBinds: Int) throws(RegistrationError) {
-        let accepted = state.withLockedValue { state -> Bool in
+    /// Adds a bound session unless the account already has `maxBinds` sessions; returns how
+    /// many the account has bound now.
+    @discardableResult
+    public func register(_ session: ClientSession, maxBinds: Int) throws(RegistrationError) -> Int {
+        let bound = state.withLockedValue { state -> Int? in
             let sessions = state.byAccount[session.accountID, default: []]
-            if maxBinds > 0, sessions.count >= maxBinds { return false }
+            if maxBinds > 0, sessions.count >= maxBinds { return nil }
             state.byAccount[session.accountID, default: []].append(session)
             state.total += 1
-            return true
+            return sessions.count + 1
         }
-        if !accepted { throw .tooManyBinds(limit: maxBinds) }
+        guard let bound else { throw .tooManyBinds(limit: maxBinds) }
+        return bound
+    }
+
+    public func session(id: UInt64) -> ClientSession? {
+        state.withLockedValue { state in
+            for sessions in state.byAccount.values {
+                if let session = sessions.first(where: { $0.id == id }) { return session }
+            }
+            return nil
+        }
     }
 
     public func unregister(_ session: ClientSession) {

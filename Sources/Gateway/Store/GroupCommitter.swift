@@ -9,11 +9,20 @@ import NIOConcurrencyHelpers
 /// the gateway is idle a lone message is committed immediately, with no timer in its way.
 public final class GroupCommitter: Sendable {
     public typealias Completion = @Sendable (Result<Void, any Error>) -> Void
+    /// Told what the store did beyond writing (messages refused for credit).
+    public typealias OutcomeCompletion = @Sendable (Result<ApplyOutcome, any Error>) -> Void
 
     private struct Pending {
         var writes: [StoreWrite] = []
-        var completions: [Completion] = []
+        var completions: [OutcomeCompletion] = []
         var committing = false
+    }
+
+    /// Final states whose charges the store gives back (`[accounts] refund_on`; a reload changes it).
+    private let refundOn = NIOLockedValueBox<Set<MessageLifecycle>>([])
+
+    public func setRefundStates(_ states: Set<MessageLifecycle>) {
+        refundOn.withLockedValue { $0 = states }
     }
 
     private let store: any MessageStore
@@ -40,6 +49,15 @@ public final class GroupCommitter: Sendable {
     /// Queues writes; `completion` runs (on a background thread) once they are durable, or with
     /// the error that kept them from being so.
     public func enqueue(_ writes: [StoreWrite], completion: Completion? = nil) {
+        var wrapped: OutcomeCompletion?
+        if let completion {
+            wrapped = { @Sendable result in completion(result.map { _ in () }) }
+        }
+        enqueue(writes, outcome: wrapped)
+    }
+
+    /// Like `enqueue(_:completion:)`, for writes whose outcome matters (accepted messages).
+    public func enqueue(_ writes: [StoreWrite], outcome completion: OutcomeCompletion?) {
         let start = state.withLockedValue { pending -> Bool in
             pending.writes.append(contentsOf: writes)
             if let completion { pending.completions.append(completion) }
@@ -70,7 +88,7 @@ public final class GroupCommitter: Sendable {
             if delay > .zero, state.withLockedValue({ $0.writes.count }) < 256 {
                 try? await Task.sleep(for: delay)
             }
-            let batch = state.withLockedValue { pending -> (writes: [StoreWrite], completions: [Completion])? in
+            let batch = state.withLockedValue { pending -> (writes: [StoreWrite], completions: [OutcomeCompletion])? in
                 if pending.writes.isEmpty && pending.completions.isEmpty {
                     pending.committing = false
                     return nil
@@ -82,16 +100,18 @@ public final class GroupCommitter: Sendable {
                 return batch
             }
             guard let batch else { return }
-            let result: Result<Void, any Error>
+            let result: Result<ApplyOutcome, any Error>
             let started = ContinuousClock.now
+            let refundOn = self.refundOn.withLockedValue { $0 }
             do {
+                var outcome = ApplyOutcome()
                 var offset = 0
                 repeat {
                     let end = min(offset + maximumBatch, batch.writes.count)
-                    try await store.apply(Array(batch.writes[offset..<end]))
+                    outcome.merge(try await store.apply(Array(batch.writes[offset..<end]), refundOn: refundOn))
                     offset = end
                 } while offset < batch.writes.count
-                result = .success(())
+                result = .success(outcome)
                 observe?(started.duration(to: .now))
             } catch {
                 logger.error("store commit failed", metadata: ["writes": "\(batch.writes.count)", "error": "\(error)"])

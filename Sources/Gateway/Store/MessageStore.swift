@@ -13,7 +13,11 @@ public protocol MessageStore: Sendable {
     // MARK: Writes
 
     /// Makes every write durable, all or nothing, in order.
-    func apply(_ writes: [StoreWrite]) async throws
+    ///
+    /// An accepted message with a price is charged in the same transaction: its account (and
+    /// its reseller) must have the credit, else the message is kept as rejected and listed in
+    /// the outcome. A message reaching a state in `refundOn` gives its charges back.
+    func apply(_ writes: [StoreWrite], refundOn: Set<MessageLifecycle>) async throws -> ApplyOutcome
 
     // MARK: Messages
 
@@ -50,6 +54,39 @@ public protocol MessageStore: Sendable {
     func updateAccount(_ account: Account) async throws
     /// Returns whether an account was removed.
     func removeAccount(systemID: String) async throws -> Bool
+    /// The accounts a reseller owns.
+    func accounts(resellerID: Int64) async throws -> [Account]
+
+    // MARK: Credit
+
+    func balance(accountID: Int64) async throws -> Int
+    /// Applies a top-up or transfer, all or nothing, and returns its ledger entries.
+    func changeCredit(_ change: CreditChange) async throws -> [LedgerEntry]
+    /// The account's ledger, newest first; `before` continues from an entry id.
+    func ledger(accountID: Int64, before: Int64?, limit: Int) async throws -> [LedgerEntry]
+    /// The sum of the account's ledger entries (equal to its balance, always).
+    func ledgerSum(accountID: Int64) async throws -> Int
+
+    // MARK: API tokens
+
+    func insertToken(accountID: Int64, name: String, secretHash: PasswordHash) async throws -> APIToken
+    func token(id: Int64) async throws -> APIToken?
+    func tokens(accountID: Int64) async throws -> [APIToken]
+    func removeToken(id: Int64) async throws -> Bool
+
+    // MARK: Audit
+
+    func appendAudit(_ entry: AuditEntry) async throws
+    /// Entries newest first. `scope` limits them to changes made by, or about, those accounts.
+    func audit(scope: [Int64]?, before: Int64?, limit: Int) async throws -> [AuditEntry]
+
+    // MARK: Tracking
+
+    func searchMessages(_ query: MessageQuery) async throws -> [Message]
+    /// Campaigns of the accounts in `scope` (all when nil), newest first; `name` picks one.
+    func campaigns(scope: [Int64]?, name: String?, limit: Int) async throws -> [CampaignSummary]
+    /// Consumption rows of the accounts in `scope` between two times, by hour or by day.
+    func usage(scope: [Int64]?, from: Date, to: Date, daily: Bool) async throws -> [UsageRow]
 
     /// Closes files and connections.
     func close() async throws
@@ -73,6 +110,16 @@ public enum StoreWrite: Sendable, Hashable {
     case queueMobileOriginated(PendingMobileOriginated)
     /// A waiting MO message was delivered to a client, or expired: remove it.
     case removeMobileOriginated(MessageID)
+    /// An account has `count` sessions bound at `at`: raises that hour's peak if higher.
+    case sessionsBound(accountID: Int64, at: Date, count: Int)
+}
+
+extension MessageStore {
+    /// Writes with no refunds (tests, tools).
+    @discardableResult
+    public func apply(_ writes: [StoreWrite]) async throws -> ApplyOutcome {
+        try await apply(writes, refundOn: [])
+    }
 }
 
 /// An MO message owed to a client, kept until a receiver session of the account takes it.
@@ -116,12 +163,16 @@ public enum StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     case duplicateAccount(String)
     case accountNotFound(String)
     case unavailable(String)
+    /// A reseller or admin that still owns accounts cannot be removed.
+    case accountHasUsers(String, count: Int)
 
     public var description: String {
         switch self {
         case .duplicateAccount(let systemID): return "an account with system_id '\(systemID)' already exists"
         case .accountNotFound(let systemID): return "no account with system_id '\(systemID)'"
         case .unavailable(let reason): return "the message store is unavailable: \(reason)"
+        case .accountHasUsers(let systemID, let count):
+            return "'\(systemID)' still owns \(count) account(s); move or remove them first"
         }
     }
 }

@@ -162,8 +162,12 @@ struct HooksAndReloadTests {
         let store = harness.store
         let reseller1 = try await store.insertAccount(Account(systemID: "reseller1", passwordHash: PasswordHash(hashing: "r1", rounds: 1000), policy: directory + "/reseller1.lua"))
         let reseller2 = try await store.insertAccount(Account(systemID: "reseller2", passwordHash: PasswordHash(hashing: "r2", rounds: 1000), policy: directory + "/reseller2.lua"))
-        _ = try await store.insertAccount(Account(systemID: "user1", passwordHash: PasswordHash(hashing: "u1", rounds: 1000), resellerID: reseller1.id))
-        _ = try await store.insertAccount(Account(systemID: "user2", passwordHash: PasswordHash(hashing: "u2", rounds: 1000), resellerID: reseller2.id))
+        let user1 = try await store.insertAccount(Account(systemID: "user1", passwordHash: PasswordHash(hashing: "u1", rounds: 1000), resellerID: reseller1.id))
+        let user2 = try await store.insertAccount(Account(systemID: "user2", passwordHash: PasswordHash(hashing: "u2", rounds: 1000), resellerID: reseller2.id))
+        // Priced messages are paid for: every account starts with 100.
+        for account in [reseller1, reseller2, user1, user2] {
+            _ = try await store.changeCredit(.topUp(accountID: try #require(account.id), amount: 100, reason: "test", actor: "test"))
+        }
 
         var outcomes: [String: Message] = [:]
         for (user, password) in [("user1", "u1"), ("user2", "u2")] {
@@ -180,6 +184,11 @@ struct HooksAndReloadTests {
         #expect(outcomes["user2"]?.connector == "b")
         #expect(outcomes["user2"]?.price == 30)
         #expect(outcomes["user2"]?.resellerPrice == 10)
+        // Each paid its own price out of its own balance, in the transaction that stored the message.
+        #expect(try await store.balance(accountID: try #require(user1.id)) == 88)
+        #expect(try await store.balance(accountID: try #require(reseller1.id)) == 90)
+        #expect(try await store.balance(accountID: try #require(user2.id)) == 70)
+        #expect(try await store.balance(accountID: try #require(reseller2.id)) == 90)
     }
 
     @Test("a failing hook rejects only that message, with the configured status, and the session goes on")
