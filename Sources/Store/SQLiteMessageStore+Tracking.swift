@@ -7,40 +7,42 @@ import GRDB
 // on a thousand messages as on millions.
 extension SQLiteMessageStore {
     public func searchMessages(_ query: MessageQuery) async throws -> [Message] {
-        try await pool.read { db in
-            var conditions: [String] = []
-            var arguments = StatementArguments()
-            func equal(_ column: String, _ value: (some DatabaseValueConvertible)?) {
-                guard let value else { return }
-                conditions.append("\(column) = ?")
-                arguments += [value]
-            }
-            equal("id", query.messageID?.rawValue)
-            equal("destination_value", query.destination)
-            equal("source_value", query.source)
-            equal("campaign", query.campaign)
-            equal("account_id", query.accountID)
-            if let scope = query.scope { conditions.append(Self.accountFilter(scope)) }
-            if let state = query.state {
-                conditions.append("state = ?")
-                arguments += [state.rawValue]
-            }
-            if let from = query.from {
-                conditions.append("id >= ?")
-                arguments += [MessageIDGenerator.firstID(at: from).rawValue]
-            }
-            var upper = Int64.max
-            if let to = query.to { upper = min(upper, MessageIDGenerator.firstID(at: to).rawValue) }
-            if let before = query.before { upper = min(upper, before.rawValue) }
-            if upper != Int64.max {
-                conditions.append("id < ?")
-                arguments += [upper]
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-            arguments += [max(0, min(query.limit, 1000))]
-            return try Row.fetchAll(db, sql: "SELECT \(Self.messageColumns) FROM messages \(filter) ORDER BY id DESC LIMIT ?",
-                                    arguments: arguments).map(Self.message(from:))
+        let (sql, arguments) = Self.searchSQL(query)
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.message(from:))
         }
+    }
+
+    /// The SELECT a search runs (its plan is checked by the tests: always an index, never a scan).
+    static func searchSQL(_ query: MessageQuery) -> (String, StatementArguments) {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        func equal(_ column: String, _ value: (some DatabaseValueConvertible)?) {
+            guard let value else { return }
+            conditions.append("\(column) = ?")
+            arguments += [value]
+        }
+        equal("id", query.messageID?.rawValue)
+        equal("destination_value", query.destination)
+        equal("source_value", query.source)
+        equal("campaign", query.campaign)
+        equal("account_id", query.accountID)
+        if let scope = query.scope { conditions.append(accountFilter(scope)) }
+        equal("state", query.state?.rawValue)
+        if let from = query.from {
+            conditions.append("id >= ?")
+            arguments += [MessageIDGenerator.firstID(at: from).rawValue]
+        }
+        var upper = Int64.max
+        if let to = query.to { upper = min(upper, MessageIDGenerator.firstID(at: to).rawValue) }
+        if let before = query.before { upper = min(upper, before.rawValue) }
+        if upper != Int64.max {
+            conditions.append("id < ?")
+            arguments += [upper]
+        }
+        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+        arguments += [max(0, min(query.limit, 1000))]
+        return ("SELECT \(messageColumns) FROM messages \(filter) ORDER BY id DESC LIMIT ?", arguments)
     }
 
     public func campaigns(scope: [Int64]?, name: String?, limit: Int) async throws -> [CampaignSummary] {

@@ -11,7 +11,8 @@ struct CreditCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add AMOUNT minor units to an account (negative takes credit back).")
         @Argument(help: "The account's system_id.") var systemID: String
-        @Argument(help: "Minor units (1000 is 10.00); negative takes back.") var amount: Int
+        @Argument(help: "Minor units (1000 is 10.00); a negative amount takes credit back (write it after --: `credit add NAME -- -500`).")
+        var amount: Int
         @Option(help: "Why, for the ledger.") var reason: String?
         @OptionGroup var connection: AdminConnection
 

@@ -22,7 +22,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Tern's hot paths on this machine.",
-        subcommands: [Codec.self, GatewayLoad.self, Hooks.self, IdleSessions.self]
+        subcommands: [Codec.self, GatewayLoad.self, Hooks.self, IdleSessions.self, BenchTracking.self]
     )
 
     struct Codec: ParsableCommand {

@@ -1,0 +1,147 @@
+import Foundation
+import Gateway
+import GRDB
+@testable import Store
+import Testing
+
+@Suite("SQLite store: credit in the write transaction, tracking queries")
+struct CreditAndTrackingStoreTests {
+    private func account(_ store: SQLiteMessageStore, _ systemID: String, balance: Int, reseller: Int64? = nil) async throws -> Int64 {
+        let id = try #require(try await store.insertAccount(Account(systemID: systemID, passwordHash: PasswordHash(encoded: "x"), resellerID: reseller)).id)
+        if balance > 0 { _ = try await store.changeCredit(.topUp(accountID: id, amount: balance, reason: "", actor: "test")) }
+        return id
+    }
+
+    private func priced(_ id: Int64, account: Int64, price: Int, reseller: Int64? = nil, resellerPrice: Int? = nil,
+                        part: Concatenation? = nil) -> Message {
+        var message = makeMessage(id, accountID: account, state: .routed, connector: "smsc")
+        message.price = price
+        message.resellerID = reseller
+        message.resellerPrice = resellerPrice
+        message.concatenation = part
+        return message
+    }
+
+    @Test("a charge is taken with the accept; a short balance keeps the message as rejected with the reason, uncharged")
+    func chargeOrRefuse() async throws {
+        try await withStore { store in
+            let reseller = try await account(store, "res", balance: 3)
+            let user = try await account(store, "user", balance: 10, reseller: reseller)
+            let outcome = try await store.apply([
+                .accept(priced(1 << 22, account: user, price: 4, reseller: reseller, resellerPrice: 1)),
+                .accept(priced(2 << 22, account: user, price: 4, reseller: reseller, resellerPrice: 1)),
+                .accept(priced(3 << 22, account: user, price: 4, reseller: reseller, resellerPrice: 1)),   // user has 2 left
+            ])
+            #expect(outcome.refusedForCredit.keys.sorted() == [MessageID(rawValue: 3 << 22)])
+            #expect(try await store.balance(accountID: user) == 2)
+            #expect(try await store.balance(accountID: reseller) == 1)
+            let refused = try #require(try await store.message(MessageID(rawValue: 3 << 22)))
+            #expect(refused.state == .rejected && !refused.charged && refused.errorCode == 0x45)
+            #expect(try await store.events(of: refused.id).last?.detail?.contains("insufficient credit") == true)
+            // The reseller's balance refuses too: it has 1, the next message costs it 2.
+            let second = try await store.apply([.accept(priced(4 << 22, account: user, price: 1, reseller: reseller, resellerPrice: 2))])
+            #expect(second.refusedForCredit[MessageID(rawValue: 4 << 22)]?.contains("reseller") == true)
+            for id in [user, reseller] { #expect(try await store.balance(accountID: id) == (try await store.ledgerSum(accountID: id))) }
+        }
+    }
+
+    @Test("the parts of a long message are charged together: all or none")
+    func partsAllOrNone() async throws {
+        try await withStore { store in
+            let user = try await account(store, "user", balance: 5)
+            let parts = (1...3).map { priced(Int64($0) << 22, account: user, price: 2, part: Concatenation(reference: 9, total: 3, sequence: $0)) }
+            let outcome = try await store.apply(parts.map(StoreWrite.accept))
+            #expect(outcome.refusedForCredit.count == 3)   // 6 needed, 5 there: no part goes
+            #expect(try await store.balance(accountID: user) == 5)
+            let cheaper = (1...2).map { priced(Int64($0 + 10) << 22, account: user, price: 2, part: Concatenation(reference: 10, total: 2, sequence: $0)) }
+            #expect(try await store.apply(cheaper.map(StoreWrite.accept)).refusedForCredit.isEmpty)
+            #expect(try await store.balance(accountID: user) == 1)
+        }
+    }
+
+    @Test("a final state in refund_on gives both prices back once; others keep the charge")
+    func refunds() async throws {
+        try await withStore { store in
+            let reseller = try await account(store, "res", balance: 10)
+            let user = try await account(store, "user", balance: 10, reseller: reseller)
+            try await store.apply([.accept(priced(1 << 22, account: user, price: 3, reseller: reseller, resellerPrice: 2)),
+                                   .accept(priced(2 << 22, account: user, price: 3, reseller: reseller, resellerPrice: 2))])
+            let refundOn: Set<MessageLifecycle> = [.rejected]
+            _ = try await store.apply([.transition(MessageTransition(messageID: MessageID(rawValue: 1 << 22), state: .rejected, errorCode: 0x45, detail: "smsc: refused")),
+                                       .transition(MessageTransition(messageID: MessageID(rawValue: 2 << 22), state: .undeliverable, detail: "receipt"))],
+                                      refundOn: refundOn)
+            // A second final state for the same message does not refund twice.
+            _ = try await store.apply([.transition(MessageTransition(messageID: MessageID(rawValue: 1 << 22), state: .rejected, detail: "again"))],
+                                      refundOn: refundOn)
+            #expect(try await store.balance(accountID: user) == 7)
+            #expect(try await store.balance(accountID: reseller) == 8)
+            let kinds = try await store.ledger(accountID: user, before: nil, limit: 10).map(\.kind)
+            #expect(kinds == [.refund, .charge, .charge, .topUp])
+            let usage = try await store.usage(scope: [user], from: time(-7200), to: Date(), daily: true)
+            #expect(usage.reduce(0) { $0 + $1.spent } == 3)
+            #expect(usage.reduce(0) { $0 + ($1.finalStates["undeliverable"] ?? 0) } == 1)
+        }
+    }
+
+    @Test("transfers are all or nothing and never leave a balance below zero")
+    func transfers() async throws {
+        try await withStore { store in
+            let reseller = try await account(store, "res", balance: 100)
+            let user = try await account(store, "user", balance: 0, reseller: reseller)
+            let entries = try await store.changeCredit(.transfer(from: reseller, to: user, amount: 60, reason: "prepaid", actor: "res"))
+            #expect(entries.map(\.balanceAfter) == [40, 60])
+            await #expect(throws: CreditError.self) {
+                try await store.changeCredit(.transfer(from: reseller, to: user, amount: 41, reason: "", actor: "res"))
+            }
+            await #expect(throws: CreditError.self) {
+                try await store.changeCredit(.transfer(from: reseller, to: user, amount: -61, reason: "", actor: "res"))
+            }
+            #expect(try await store.balance(accountID: reseller) == 40)
+            #expect(try await store.balance(accountID: user) == 60)
+            #expect(try await store.ledger(accountID: user, before: nil, limit: 10).count == 1)
+        }
+    }
+
+    @Test("every search runs on an index, never a scan of the messages", arguments: [
+        ("destination", MessageQuery(destination: "447700900123")),
+        ("sender", MessageQuery(source: "Tern")),
+        ("campaign", MessageQuery(campaign: "winter")),
+        ("account", MessageQuery(accountID: 3, limit: 50)),
+        ("account and time", MessageQuery(accountID: 3, from: Date(), limit: 50)),
+        ("scope and number", MessageQuery(scope: [1, 2, 3], destination: "447700900123")),
+        ("message id", MessageQuery(messageID: MessageID(rawValue: 42))),
+    ])
+    func searchesUseIndexes(_ name: String, _ query: MessageQuery) async throws {
+        try await withStore { store in
+            let (sql, arguments) = SQLiteMessageStore.searchSQL(query)
+            let plan = try await store.queryPlan(sql, arguments: arguments).joined(separator: " | ")
+            #expect(plan.contains("USING INDEX") || plan.contains("USING INTEGER PRIMARY KEY") || plan.contains("USING COVERING INDEX"), "\(name): \(plan)")
+            #expect(!plan.contains("SCAN messages") || plan.contains("USING"), "\(name): \(plan)")
+            #expect(!plan.contains("TEMP B-TREE"), "\(name) sorts in memory: \(plan)")
+        }
+    }
+
+    @Test("searches narrow by every field and page newest first")
+    func searches() async throws {
+        try await withStore { store in
+            var writes: [StoreWrite] = []
+            for index in 1...30 {
+                var message = makeMessage(Int64(index) << 22, accountID: Int64(index % 3 + 1), state: .routed, connector: "smsc",
+                                          destination: "44770090\(index % 5)")
+                message.campaign = index % 2 == 0 ? "even" : nil
+                writes.append(.accept(message))
+            }
+            try await store.apply(writes)
+            #expect(try await store.searchMessages(MessageQuery(destination: "447700901")).count == 6)
+            #expect(try await store.searchMessages(MessageQuery(campaign: "even")).count == 15)
+            #expect(try await store.searchMessages(MessageQuery(scope: [1], campaign: "even")).count == 5)
+            #expect(try await store.searchMessages(MessageQuery(scope: [])).isEmpty)
+            let first = try await store.searchMessages(MessageQuery(limit: 10))
+            #expect(first.map(\.id) == first.map(\.id).sorted(by: >))
+            let next = try await store.searchMessages(MessageQuery(before: first.last?.id, limit: 10))
+            #expect(next.count == 10 && next.allSatisfy { $0.id < (first.last?.id ?? MessageID(rawValue: 0)) })
+            let campaigns = try await store.campaigns(scope: nil, name: nil, limit: 10)
+            #expect(campaigns.reduce(0) { $0 + $1.accepted } == 15)
+        }
+    }
+}
