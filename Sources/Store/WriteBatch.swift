@@ -28,7 +28,6 @@ struct WriteBatch {
     private var upsertReceipt: BoundStatement?
     private var deleteReceipt: BoundStatement?
     private var readBalance: BoundStatement?
-    private var addToBalance: BoundStatement?
     private var insertLedger: BoundStatement?
     private var markRefunded: BoundStatement?
     /// `apply` time for writes that carry none (replace_sm).
@@ -39,6 +38,11 @@ struct WriteBatch {
     private(set) var refusedForCredit: [MessageID: String] = [:]
     /// Consumption gathered over the batch, written once at the end (`finish`).
     private var usage = UsageTally()
+    /// Balances the batch has read, as they stand after its charges and refunds so far (nil:
+    /// no such account). One writer holds the database for the whole transaction, so a balance
+    /// read once stays true for the batch; each changed one is written back once, in `finish`.
+    private var balances: [Int64: Int?] = [:]
+    private var changedBalances: Set<Int64> = []
 
     init(_ db: Database, refundOn: Set<MessageLifecycle> = []) throws {
         guard let connection = db.sqliteConnection else { throw StoreError.unavailable("the database connection is closed") }
@@ -48,8 +52,14 @@ struct WriteBatch {
         now = Date().timeIntervalSince1970
     }
 
-    /// Writes what the batch gathered for the whole transaction (the usage rollup).
+    /// Writes what the batch gathered for the whole transaction: balances, the usage rollup.
     func finish() throws {
+        if !changedBalances.isEmpty {
+            let statement = try db.cachedStatement(sql: "UPDATE accounts SET balance = ? WHERE id = ?")
+            for account in changedBalances {
+                if let balance = balances[account] ?? nil { try statement.execute(arguments: [balance, account]) }
+            }
+        }
         try usage.write(db)
     }
 
@@ -170,8 +180,6 @@ struct WriteBatch {
                 needed = (0, 0)
             }
         }
-        // One writer holds the database for the whole transaction, so a balance read here is
-        // still the balance when the UPDATE below runs.
         if needed.0 > 0 {
             let balance = try balance(of: message.accountID)
             if balance < needed.0 {
@@ -223,17 +231,24 @@ struct WriteBatch {
     }
 
     private mutating func balance(of account: Int64) throws -> Int {
+        try cachedBalance(account) ?? 0
+    }
+
+    private mutating func cachedBalance(_ account: Int64) throws -> Int? {
+        if let known = balances[account] { return known }
         let statement = try cached(\.readBalance, "SELECT balance FROM accounts WHERE id = ?1")
         try statement.bind(1, account)
-        return Int(try statement.runReturningInteger() ?? 0)
+        let balance = try statement.runReturningInteger().map(Int.init)
+        balances[account] = balance
+        return balance
     }
 
     /// Changes a balance and writes its ledger row; an account that no longer exists is skipped.
     private mutating func move(_ amount: Int, account: Int64, kind: LedgerEntry.Kind, messageID: MessageID?, reason: String, at: Double) throws {
-        let update = try cached(\.addToBalance, "UPDATE accounts SET balance = balance + ?2 WHERE id = ?1 RETURNING balance")
-        try update.bind(1, account)
-        try update.bind(2, amount)
-        guard let after = try update.runReturningInteger() else { return }
+        guard let before = try cachedBalance(account) else { return }
+        let after = before + amount
+        balances[account] = after
+        changedBalances.insert(account)
         let insert = try cached(\.insertLedger, """
             INSERT INTO ledger (account_id, at, amount, balance_after, kind, message_id, reason, actor)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL)

@@ -26,7 +26,7 @@ struct BenchRig {
     static let password = "bench"
 
     static func start(durability: StoreSettings.Durability, upstreamSessions: Int, upstreamWindow: Int, window: Int,
-                      plugins: [PluginSource] = []) async throws -> BenchRig {
+                      plugins: [PluginSource] = [], charged: Bool = false) async throws -> BenchRig {
         var logger = Logger(label: "tern-bench")
         logger.logLevel = .error
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-bench-\(UUID().uuidString)").path
@@ -48,7 +48,21 @@ struct BenchRig {
         let gateway = TernGateway(config: config, store: store, connectors: [upstream], logger: logger,
                                   scripts: ScriptSet(plugins: plugins, generation: 1))
         try await gateway.start()
-        _ = try await store.insertAccount(Account(systemID: systemID, passwordHash: PasswordHash(hashing: password), maxBinds: 0))
+        if charged {
+            // A reseller's user: every message debits both balances in the accepting transaction.
+            var reseller = Account(systemID: "bench-reseller", passwordHash: PasswordHash(hashing: password), maxBinds: 0)
+            reseller.role = .reseller
+            reseller.pricePlan = PricePlan(defaultPrice: 1)
+            let resellerID = try await store.insertAccount(reseller).id ?? 0
+            var user = Account(systemID: systemID, passwordHash: PasswordHash(hashing: password), maxBinds: 0, resellerID: resellerID)
+            user.pricePlan = PricePlan(defaultPrice: 2)
+            let userID = try await store.insertAccount(user).id ?? 0
+            for id in [resellerID, userID] {
+                _ = try await store.changeCredit(.topUp(accountID: id, amount: 1_000_000_000, reason: "bench", actor: "bench"))
+            }
+        } else {
+            _ = try await store.insertAccount(Account(systemID: systemID, passwordHash: PasswordHash(hashing: password), maxBinds: 0))
+        }
         let server = SMPPServer(gateway: gateway, group: serverGroup, tls: nil)
         let addresses = try await server.start()
         return BenchRig(directory: directory, sink: sink, store: store, gateway: gateway, server: server,
@@ -93,6 +107,7 @@ extension BenchCommand {
         @Option(help: "Seconds to wait for the last receipts.") var receiptTimeout = 60.0
         @Flag(help: "Run the shipped plugins (content filter, sender rules, prefix router, prefix pricing) on every message.") var plugins = false
         @Option(help: "The shipped plugins' directory.") var pluginDirectory = "plugins"
+        @Flag(help: "Charge every message to a reseller's user (price plans, credit, ledger).") var charged = false
 
         func run() async throws {
             #if DEBUG
@@ -102,7 +117,7 @@ extension BenchCommand {
             guard sessions > 0, window > 0, count > 0 else { throw ValidationError("--sessions, --window and --count must be positive") }
             let sources = plugins ? try BenchPlugins.sources(directory: pluginDirectory, connector: "sink", contentFilter: true) : []
             let rig = try await BenchRig.start(durability: durability, upstreamSessions: upstreamSessions, upstreamWindow: upstreamWindow,
-                                               window: window, plugins: sources)
+                                               window: window, plugins: sources, charged: charged)
             let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             var clients: [SMPPClient] = []
             for _ in 0..<sessions {
