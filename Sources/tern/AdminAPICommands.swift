@@ -218,8 +218,8 @@ struct StatsCommand: AsyncParsableCommand {
                       + "  final \(((period as? [String: Any])?["final_states"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " "))")
             }
         }
-        let now = ((answer as? [String: Any])?["sessions_now"] as? [String: Any] ?? [:]).sorted { $0.key < $1.key }
-        print("sessions bound now: " + (now.isEmpty ? "none" : now.map { "\($0.key)=\($0.value)" }.joined(separator: " ")))
+        let now = (answer as? [String: Any])?["sessions_now"] as? [Any] ?? []
+        print("sessions bound now: " + (now.isEmpty ? "none" : now.map { "\(field($0, "system_id"))=\(field($0, "sessions"))" }.joined(separator: " ")))
     }
 }
 

@@ -81,7 +81,7 @@ struct AdminCLIProcessTests {
         let credit = try await tern(["credit", "show", "bakery"])
         #expect(credit.stdout.contains("balance 96"))
         let stats = try await tern(["stats", "--json"])
-        #expect(stats.stdout.contains("\"sessions_now\":{\"bakery\":1}"), "\(stats.stdout)")
+        #expect(stats.stdout.contains("\"sessions_now\":[{\"sessions\":1,\"system_id\":\"bakery\"}]"), "\(stats.stdout)")
 
         let detach = try await tern(["sessions", "detach", "--account", "bakery"])
         #expect(detach.status == 0, "\(detach.stderr)")

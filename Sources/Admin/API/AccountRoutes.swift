@@ -41,7 +41,12 @@ extension AdminAPI {
             var account = try await visibleAccount(try context.parameters.require("system_id"), caller: caller)
             let body = try await Self.decode(AccountRequest.self, from: request, context: context)
             let changed = try await change(&account, with: body, caller: caller)
-            try await store.updateAccount(account)
+            do {
+                try await store.updateAccount(account)
+            } catch let error as StoreError {
+                // Removed by someone else in between.
+                throw HTTPError(.conflict, message: error.description)
+            }
             gateway.accountChanged(account)
             if let id = account.id, !account.enabled {
                 // A disabled account keeps no session and no login.

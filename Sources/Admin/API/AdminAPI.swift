@@ -54,16 +54,10 @@ public struct AdminAPI: Sendable {
         return account
     }
 
-    /// The system_ids of accounts by id, for views that name accounts.
-    func systemIDs() async throws -> [Int64: String] {
-        var names: [Int64: String] = [:]
-        for account in try await store.accounts() { if let id = account.id { names[id] = account.systemID } }
-        return names
-    }
-
     func view(_ account: Account) async throws -> AccountView {
-        let reseller = try await account.resellerID.asyncMap { try await store.account(id: $0)?.systemID }
-        return AccountView(account, reseller: reseller ?? nil, balance: try await store.balance(accountID: account.id ?? 0))
+        var reseller: String?
+        if let id = account.resellerID { reseller = try await store.account(id: id)?.systemID }
+        return AccountView(account, reseller: reseller, balance: try await store.balance(accountID: account.id ?? 0))
     }
 
     /// Records a change in the audit trail; a failure to record is logged, not hidden.
@@ -114,12 +108,5 @@ public struct AdminAPI: Sendable {
         day.formatOptions = [.withFullDate]
         if let date = day.date(from: text) { return date }
         throw HTTPError(.badRequest, message: "\(name) \"\(text)\" is not a time: write 2026-12-01 or 2026-12-01T10:00:00Z")
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let value = self else { return nil }
-        return try await transform(value)
     }
 }

@@ -541,7 +541,13 @@ paths:
                       properties:
                         system_id: {type: string}
                         periods: {type: array, items: {$ref: "#/components/schemas/Period"}}
-                  sessions_now: {type: object, additionalProperties: {type: integer}}
+                  sessions_now:
+                    type: array
+                    items:
+                      type: object
+                      properties:
+                        system_id: {type: string}
+                        sessions: {type: integer}
   /api/v1/audit:
     get:
       summary: Changes made through the API and the CLI, newest first.

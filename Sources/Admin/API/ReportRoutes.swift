@@ -11,7 +11,13 @@ extension AdminAPI {
         var by: String
         var accounts: [AccountUsage]
         var resellers: [ResellerUsage]
-        var sessionsNow: [String: Int]
+        /// A list, not an object keyed by system_id: the encoder's snake_case would rewrite keys.
+        var sessionsNow: [BoundNow]
+    }
+
+    struct BoundNow: Codable {
+        var systemId: String
+        var sessions: Int
     }
 
     struct AccountUsage: Codable {
@@ -33,7 +39,7 @@ extension AdminAPI {
         var parts: Int
         var spent: Int
         var refusedForCredit: Int
-        /// Final states reached in the period (delivered, undeliverable, …) by name.
+        /// Final states reached in the period by name (all lower case, so snake_case leaves them be).
         var finalStates: [String: Int]
         var sessionsPeak: Int
 
@@ -121,7 +127,7 @@ extension AdminAPI {
                 sessionsNow[session.systemID, default: 0] += 1
             }
             return try Self.json(StatsView(since: since, until: until, by: by, accounts: accountViews, resellers: resellerViews,
-                                           sessionsNow: sessionsNow))
+                                           sessionsNow: sessionsNow.sorted { $0.key < $1.key }.map { BoundNow(systemId: $0.key, sessions: $0.value) }))
         }
 
         api.get("audit") { request, context -> Response in

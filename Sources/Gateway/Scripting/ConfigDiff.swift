@@ -35,6 +35,9 @@ public struct ConfigDiff: Sendable, Hashable {
                 changes.append("account \(account): policy \(before ?? "none") → \(after ?? "none")")
             }
         }
+        if old.config.accounts != new.config.accounts {
+            changes.append("[accounts] changed (refunds, campaign source, session health, login lockout)")
+        }
         if old.config.scripting != new.config.scripting {
             changes.append("[scripting] changed (limits, error status or authenticate mode)")
         }

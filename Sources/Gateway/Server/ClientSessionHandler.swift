@@ -238,9 +238,12 @@ final class ClientSessionHandler: ChannelInboundHandler {
         let handler = NIOLoopBound(self, eventLoop: loop)
         let contextBox = NIOLoopBound(context, eventLoop: loop)
         let failuresCopy = failures.map { (address: $0.0, status: $0.1.status) }
-        let destinations = items.map { (id: $0.message.id, address: Address(ton: TypeOfNumber(rawValue: $0.message.destination.ton),
-                                                                            npi: NumberingPlanIndicator(rawValue: $0.message.destination.npi),
-                                                                            value: $0.message.destination.value)) }
+        // submit_multi names each destination refused for credit; a single submit needs only its id.
+        let destinations: [(id: MessageID, address: Address)] = !isMulti ? [] : items.map { item in
+            let destination = item.message.destination
+            return (id: item.message.id, address: Address(ton: TypeOfNumber(rawValue: destination.ton),
+                                                          npi: NumberingPlanIndicator(rawValue: destination.npi), value: destination.value))
+        }
         gateway.accept(items) { result in
             loop.execute {
                 let handler = handler.value
@@ -251,11 +254,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
                 case .success(let outcome):
                     let refused = outcome.refusedForCredit
                     // The store kept each refused message as rejected, with the reason, for tracking.
-                    let accepted = destinations.filter { refused[$0.id] == nil }
                     if isMulti {
                         var failures = failuresCopy.map { ($0.address, SubmissionRejection($0.status, "")) }
                         failures += destinations.filter { refused[$0.id] != nil }.map { ($0.address, SubmissionRejection(.submitFailed, "")) }
-                        if let first = accepted.first {
+                        if let first = destinations.first(where: { refused[$0.id] == nil }) {
                             handler.respondMulti(pdu: pdu, messageID: first.id, failures: failures, status: .ok, context: context)
                         } else {
                             handler.respondMulti(pdu: pdu, messageID: nil, failures: failures, status: .submitFailed, context: context)

@@ -99,6 +99,21 @@ struct CreditEndToEndTests {
             #expect(try await client.request(submitSM()).commandStatus == .submitFailed)
             let rejected = try await api.call(.get, "/api/v1/messages?status=rejected").list("messages")
             #expect(rejected.count == 2)
+
+            // submit_multi: the destinations the balance cannot pay for are listed in unsuccess_sme.
+            #expect(try await api.call(.post, "/api/v1/accounts/\(api.gateway.systemID)/credit", json: ["amount": 2]).status == .ok)
+            let multi = SubmitMulti(
+                source: Address(ton: .alphanumeric, value: "Tern"),
+                destinations: ["447700900001", "447700900002", "447700900003"].map { .sme(Address(ton: .international, npi: .isdn, value: $0)) },
+                shortMessage: ByteBuffer(string: "to many"))
+            let response = try await client.request(.submitMulti(multi))
+            #expect(response.commandStatus == .ok)
+            guard case .submitMultiResp(let resp?) = response.body else {
+                Issue.record("submit_multi_resp expected, got \(response)")
+                return
+            }
+            #expect(resp.unsuccessful.map(\.address.value) == ["447700900003"])
+            #expect(resp.unsuccessful.first?.errorStatusCode == .submitFailed)
             await client.unbind()
         }
     }
