@@ -6,8 +6,9 @@ import Hummingbird
 /// The route checks that the body is a JSON object and hands the connector name and the raw body
 /// to `receive`, which the composition root wires to the named connector (parse with
 /// `HTTPSinkConnector.receipt(fromJSON:)`, then `deliverWebhookReceipt`). Answers 204 when
-/// `receive` returns, 400 for a body that is not a JSON object or that `receive` rejects with
-/// `ReceiptWebhookError.invalidReceipt`, 404 for `ReceiptWebhookError.unknownConnector`.
+/// `receive` returns (the receipt is kept), 400 for a body that is not a JSON object or that
+/// `receive` rejects with `ReceiptWebhookError.invalidReceipt`, 404 for
+/// `ReceiptWebhookError.unknownConnector`, 503 for `ReceiptWebhookError.notKept`.
 public struct ReceiptWebhookRoutes: Sendable {
     public typealias Receive = @Sendable (_ connector: String, _ body: [UInt8]) async throws -> Void
 
@@ -38,6 +39,7 @@ public struct ReceiptWebhookRoutes: Sendable {
                 switch error.code {
                 case .unknownConnector: throw HTTPError(.notFound, message: error.description)
                 case .invalidReceipt: throw HTTPError(.badRequest, message: error.description)
+                case .notKept: throw HTTPError(.serviceUnavailable, message: error.description)
                 }
             }
             return Response(status: .noContent)
@@ -52,6 +54,8 @@ public struct ReceiptWebhookError: Error, Hashable, Sendable, CustomStringConver
         case unknownConnector
         /// The body is JSON but not a receipt (400); the message says which field.
         case invalidReceipt
+        /// The gateway could not keep it now (503): the poster should send it again.
+        case notKept
     }
 
     public var code: Code

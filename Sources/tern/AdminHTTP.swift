@@ -22,7 +22,9 @@ struct AdminHTTP: Sendable {
             } catch {
                 throw ReceiptWebhookError.invalidReceipt("\(error)")
             }
-            sink.deliverWebhookReceipt(receipt)
+            guard await sink.deliverWebhookReceipt(receipt) else {
+                throw ReceiptWebhookError(code: .notKept, message: "the receipt could not be stored now; send it again")
+            }
         }.register(on: router)
         MetricsRoutes { gateway.metricsText() }.register(on: router)
         let localToken = try LocalAdminToken.create(dataDirectory: configuration.server.dataDirectory)

@@ -176,14 +176,23 @@ struct HTTPSinkConnectorTests {
         }
     }
 
-    @Test("deliverWebhookReceipt forwards to the delegate")
+    @Test("deliverWebhookReceipt forwards to the delegate and returns whether the gateway kept it")
     func webhookForwarding() async throws {
         let delegate = RecordingDelegate()
         let connector = Self.connector(port: 1, path: "/")
         try await connector.start(delegate: delegate)
-        connector.deliverWebhookReceipt(UpstreamReceipt(upstreamID: "x", state: .delivered))
+        #expect(await connector.deliverWebhookReceipt(UpstreamReceipt(upstreamID: "x", state: .delivered)))
         #expect(delegate.receipts.withLockedValue { $0 } == [UpstreamReceipt(upstreamID: "x", state: .delivered)])
         await connector.stop()
+
+        let deferring = DeferringDelegate()
+        let slow = Self.connector(port: 1, path: "/")
+        try await slow.start(delegate: deferring)
+        let kept = Task { await slow.deliverWebhookReceipt(UpstreamReceipt(upstreamID: "y", state: .delivered)) }
+        #expect(await eventually { deferring.waiting.withLockedValue { $0.count } == 1 })
+        deferring.complete(false)
+        #expect(await kept.value == false)
+        await slow.stop()
     }
 }
 

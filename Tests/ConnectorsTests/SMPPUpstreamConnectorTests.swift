@@ -230,6 +230,43 @@ struct SMPPUpstreamConnectorTests {
         await sink.stop()
     }
 
+    @Test("deliver_sm is answered only once the gateway has kept it; what it cannot keep gets ESME_RX_T_APPN, to be sent again")
+    func answeredOnceKept() async throws {
+        let sink = Self.sink()
+        try await sink.start()
+        let delegate = DeferringDelegate()
+        let connector = SMPPUpstreamConnector(name: "up", settings: Self.settings(port: sink.port, sessions: 1),
+                                              group: MultiThreadedEventLoopGroup.singleton, logger: testLogger())
+        try await connector.start(delegate: delegate)
+
+        let answered = NIOLockedValueBox(false)
+        let answer = Task {
+            let response = try await sink.sendMobileOriginated(to: "tern", from: .international("447700900123"), to: Address(value: "12345"),
+                                                               shortMessage: Array("STOP".utf8))
+            answered.withLockedValue { $0 = true }
+            return response
+        }
+        #expect(await eventually { delegate.waiting.withLockedValue { $0.count } == 1 })
+        try await Task.sleep(for: .milliseconds(200))
+        // Not kept yet: no answer has gone out.
+        #expect(answered.withLockedValue { $0 } == false)
+        delegate.complete(true)
+        let response = try await answer.value
+        #expect(response.commandID == .deliverSMResp && response.commandStatus == .ok)
+
+        let refused = Task {
+            try await sink.sendMobileOriginated(to: "tern", from: .international("447700900123"), to: Address(value: "12345"),
+                                                shortMessage: Array("AGAIN".utf8))
+        }
+        #expect(await eventually { delegate.waiting.withLockedValue { $0.count } == 1 })
+        delegate.complete(false)
+        let temporary = try await refused.value
+        #expect(temporary.commandStatus == .temporaryApplicationError)
+
+        await connector.stop()
+        await sink.stop()
+    }
+
     @Test("receipt states map onto the message lifecycle")
     func stateMapping() {
         #expect(UpstreamPDUMapping.lifecycle(.delivered) == .delivered)

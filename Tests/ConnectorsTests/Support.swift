@@ -9,12 +9,33 @@ final class RecordingDelegate: ConnectorDelegate {
     let receipts = NIOLockedValueBox<[UpstreamReceipt]>([])
     let mobileOriginated = NIOLockedValueBox<[MobileOriginatedMessage]>([])
 
-    func connector(_ name: String, received receipt: UpstreamReceipt) {
+    func connector(_ name: String, received receipt: UpstreamReceipt, taken: @escaping @Sendable (Bool) -> Void) {
         receipts.withLockedValue { $0.append(receipt) }
+        taken(true)
     }
 
-    func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage) {
+    func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage, taken: @escaping @Sendable (Bool) -> Void) {
         mobileOriginated.withLockedValue { $0.append(message) }
+        taken(true)
+    }
+}
+
+/// Holds each report's `taken` until the test completes it, as a gateway whose store is slow.
+final class DeferringDelegate: ConnectorDelegate {
+    let waiting = NIOLockedValueBox<[@Sendable (Bool) -> Void]>([])
+
+    func connector(_ name: String, received receipt: UpstreamReceipt, taken: @escaping @Sendable (Bool) -> Void) {
+        waiting.withLockedValue { $0.append(taken) }
+    }
+
+    func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage, taken: @escaping @Sendable (Bool) -> Void) {
+        waiting.withLockedValue { $0.append(taken) }
+    }
+
+    /// Completes the oldest report.
+    func complete(_ kept: Bool) {
+        let next = waiting.withLockedValue { $0.isEmpty ? nil : $0.removeFirst() }
+        next?(kept)
     }
 }
 

@@ -96,10 +96,13 @@ public final class HTTPSinkConnector: Connector {
         for connection in idle { try? await connection.channel.close() }
     }
 
-    /// Forwards a receipt posted to Tern's webhook for this connector to the gateway.
-    public func deliverWebhookReceipt(_ receipt: UpstreamReceipt) {
-        let delegate = state.withLockedValue { $0.delegate }
-        delegate?.connector(name, received: receipt)
+    /// Forwards a receipt posted to Tern's webhook for this connector to the gateway; returns
+    /// once the gateway has kept it (true), or could not (false: the poster should retry).
+    public func deliverWebhookReceipt(_ receipt: UpstreamReceipt) async -> Bool {
+        guard let delegate = state.withLockedValue({ $0.delegate }) else { return false }
+        return await withCheckedContinuation { continuation in
+            delegate.connector(name, received: receipt) { taken in continuation.resume(returning: taken) }
+        }
     }
 
     // MARK: Submitting

@@ -397,22 +397,31 @@ public final class SMPPUpstreamConnector: Connector {
 
     // MARK: Inbound
 
-    /// A deliver_sm or data_sm from upstream, already answered: a receipt or an MO for the delegate.
-    func inbound(_ pdu: PDU, session: Int) {
-        let delegate = state.withLockedValue { $0.delegate }
+    /// A deliver_sm or data_sm from upstream: a receipt or an MO for the delegate. `taken` says
+    /// how to answer it (once the gateway kept it, or could not).
+    func inbound(_ pdu: PDU, session: Int, taken: @escaping @Sendable (Bool) -> Void) {
+        guard let delegate = state.withLockedValue({ $0.delegate }) else {
+            // Not started for a gateway: nothing can keep it, so the upstream should retry.
+            taken(false)
+            return
+        }
         if UpstreamPDUMapping.isReceipt(pdu) {
             do {
                 let receipt = try UpstreamPDUMapping.receipt(pdu)
                 state.withLockedValue { $0.counters.receipts += 1 }
-                delegate?.connector(name, received: receipt)
+                delegate.connector(name, received: receipt, taken: taken)
             } catch {
                 state.withLockedValue { $0.counters.unparseableReceipts += 1 }
                 logger.warning("unreadable receipt from upstream answered and dropped",
                                metadata: ["session": "\(session)", "error": "\(error)"])
+                // Sending it again would not make it readable.
+                taken(true)
             }
         } else if let message = UpstreamPDUMapping.mobileOriginated(pdu) {
             state.withLockedValue { $0.counters.mobileOriginated += 1 }
-            delegate?.connector(name, receivedMobileOriginated: message)
+            delegate.connector(name, receivedMobileOriginated: message, taken: taken)
+        } else {
+            taken(true)
         }
     }
 

@@ -2,8 +2,8 @@ import Logging
 import NIOCore
 import SMPP
 
-/// The application end of one upstream SMPP session (after `SMPPSessionHandler`): answers the
-/// upstream's deliver_sm and data_sm, hands receipts and MO messages to the connector, and
+/// The application end of one upstream SMPP session (after `SMPPSessionHandler`): hands
+/// receipts and MO messages to the connector and answers them once they are kept, and
 /// writes the connector's submits with one flush per burst instead of one per message.
 ///
 /// Event-loop confined like every handler; the connector reaches it through `NIOLoopBound`.
@@ -43,14 +43,25 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let pdu = unwrapInboundIn(data)
         switch pdu.body {
-        case .deliverSM:
-            // Answered before anything else happens to it: an upstream that waits for
-            // deliver_sm_resp stalls its whole receipt stream otherwise.
-            respond(.deliverSMResp(DeliverSMResp(messageID: "")), to: pdu, context: context)
-            connector.inbound(pdu, session: session)
-        case .dataSM:
-            respond(.dataSMResp(DataSMResp(messageID: "")), to: pdu, context: context)
-            connector.inbound(pdu, session: session)
+        case .deliverSM, .dataSM:
+            // Answered once the gateway has kept what it carries (group commit: every receipt of
+            // a read batch shares one transaction), never before: the upstream forgets what it
+            // has an answer for.
+            let loop = context.eventLoop
+            let handler = NIOLoopBound(self, eventLoop: loop)
+            let commandID = pdu.commandID
+            let sequence = pdu.sequenceNumber
+            connector.inbound(pdu, session: session) { taken in
+                let response: PDU?
+                if taken {
+                    let body: PDU.Body = commandID == .dataSM ? .dataSMResp(DataSMResp(messageID: "")) : .deliverSMResp(DeliverSMResp(messageID: ""))
+                    response = PDU(body, sequenceNumber: sequence)
+                } else {
+                    response = PDU.errorResponse(to: commandID, status: .temporaryApplicationError, sequenceNumber: sequence)
+                }
+                guard let response else { return }
+                loop.execute { handler.value.answer(response) }
+            }
         case .alertNotification:
             // No response exists; Tern does not track handset availability.
             return
@@ -62,10 +73,16 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
         }
     }
 
-    private func respond(_ body: PDU.Body, to request: PDU, context: ChannelHandlerContext) {
-        // The session handler flushes on channelReadComplete, so answers to one read batch
-        // leave in one write.
-        context.write(wrapOutboundOut(.response(PDU(body, sequenceNumber: request.sequenceNumber))), promise: nil)
+    /// Writes an answer; answers completed together (one commit's worth) share one flush.
+    private func answer(_ response: PDU) {
+        guard let context else { return }
+        context.write(wrapOutboundOut(.response(response)), promise: nil)
+        guard !flushPending else { return }
+        flushPending = true
+        context.eventLoop.assumeIsolated().execute { [self] in
+            flushPending = false
+            self.context?.flush()
+        }
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {

@@ -34,9 +34,26 @@ extension Connector {
 }
 
 /// What a connector reports back into the gateway. Called from any thread.
+///
+/// `taken` runs once the gateway has made what it was told durable (or found it needs nothing
+/// kept): only then may the connector acknowledge it upstream, so a crash never loses a receipt
+/// or an MO message the upstream believes delivered. `false` means it could not be kept now;
+/// the connector answers with a temporary error so the upstream sends it again.
 public protocol ConnectorDelegate: Sendable {
-    func connector(_ name: String, received receipt: UpstreamReceipt)
-    func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage)
+    func connector(_ name: String, received receipt: UpstreamReceipt, taken: @escaping @Sendable (Bool) -> Void)
+    func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage, taken: @escaping @Sendable (Bool) -> Void)
+}
+
+extension ConnectorDelegate {
+    /// For connectors with nothing to acknowledge (the simulator resumes its receipts from the
+    /// store after a restart).
+    public func connector(_ name: String, received receipt: UpstreamReceipt) {
+        connector(name, received: receipt, taken: { _ in })
+    }
+
+    public func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage) {
+        connector(name, receivedMobileOriginated: message, taken: { _ in })
+    }
 }
 
 /// How an upstream answered one submit.

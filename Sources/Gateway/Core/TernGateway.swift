@@ -333,10 +333,10 @@ public final class TernGateway: Sendable {
 // MARK: - What connectors and the dispatcher report
 
 extension TernGateway: ConnectorDelegate, Dispatcher.Observer {
-    public func connector(_ name: String, received receipt: UpstreamReceipt) {
+    public func connector(_ name: String, received receipt: UpstreamReceipt, taken: @escaping @Sendable (Bool) -> Void) {
         let final = receipt.state.isFinal
         if let correlation = correlations.lookup(connector: name, upstreamID: receipt.upstreamID, remove: final) {
-            settle(correlation, receipt: receipt)
+            settle(correlation, receipt: receipt, taken: taken)
             return
         }
         Task {
@@ -345,7 +345,7 @@ extension TernGateway: ConnectorDelegate, Dispatcher.Observer {
             var message: Message?
             for attempt in 0..<5 {
                 if let correlation = correlations.lookup(connector: name, upstreamID: receipt.upstreamID, remove: final) {
-                    settle(correlation, receipt: receipt)
+                    settle(correlation, receipt: receipt, taken: taken)
                     return
                 }
                 message = try? await store.message(connector: name, upstreamIDs: UpstreamMessageID.candidates(receipt.upstreamID))
@@ -355,41 +355,58 @@ extension TernGateway: ConnectorDelegate, Dispatcher.Observer {
             guard let message else {
                 counters.withLockedValue { $0.receiptsUnmatched += 1 }
                 logger.warning("receipt matches no message", metadata: ["connector": "\(name)", "upstream_id": "\(receipt.upstreamID)", "stat": "\(receipt.state.rawValue)"])
+                // Nothing to keep: asking the upstream for it again would not make it match.
+                taken(true)
                 return
             }
-            settle(Correlation(message), receipt: receipt)
+            settle(Correlation(message), receipt: receipt, taken: taken)
         }
     }
 
-    private func settle(_ correlation: Correlation, receipt: UpstreamReceipt) {
+    private func settle(_ correlation: Correlation, receipt: UpstreamReceipt, taken: @escaping @Sendable (Bool) -> Void) {
         counters.withLockedValue { $0.receiptsMatched += 1 }
         metrics.receipt(receipt.state)
         // The client hears of the new state only once it is durable, so a query_sm right after
-        // the receipt tells the same state.
+        // the receipt tells the same state; the upstream gets its answer at the same moment.
         let preferences = receiptPreferences(accountID: correlation.accountID)
         committer.enqueue(.transition(MessageTransition(messageID: correlation.messageID, at: receipt.doneAt ?? Date(), state: receipt.state,
                                                         errorCode: receipt.errorCode, detail: "receipt"))) { result in
-            guard case .success = result else { return }
+            guard case .success = result else {
+                taken(false)
+                return
+            }
+            taken(true)
             self.delivery.receipt(for: correlation, state: receipt.state, errorCode: receipt.errorCode, doneAt: receipt.doneAt ?? Date(),
                                   preferences: preferences)
         }
     }
 
-    public func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage) {
+    public func connector(_ name: String, receivedMobileOriginated message: MobileOriginatedMessage, taken: @escaping @Sendable (Bool) -> Void) {
         counters.withLockedValue { $0.mobileOriginated += 1 }
         let text = (try? TextDecoder().decode(message.shortMessage, dataCoding: DataCoding(rawValue: message.dataCoding))) ?? ""
         guard let systemID = mobileOriginatedAccount(message, connector: name, text: text) else {
             counters.withLockedValue { $0.mobileOriginatedUnrouted += 1 }
             logger.warning("MO matches no mo_route; dropped", metadata: ["connector": "\(name)", "to": "\(message.destination.value)"])
+            // Acknowledged: the upstream sending it again would not give it a route.
+            taken(true)
             return
         }
         Task {
-            guard let account = try? await store.account(systemID: systemID), let id = account.id else {
-                counters.withLockedValue { $0.mobileOriginatedUnrouted += 1 }
-                logger.warning("mo_route names an account that does not exist; MO dropped", metadata: ["account": "\(systemID)"])
+            let account: Account?
+            do {
+                account = try await store.account(systemID: systemID)
+            } catch {
+                logger.error("MO not taken: the account store is unavailable", metadata: ["error": "\(error)"])
+                taken(false)
                 return
             }
-            delivery.mobileOriginated(message, accountID: id)
+            guard let account, let id = account.id else {
+                counters.withLockedValue { $0.mobileOriginatedUnrouted += 1 }
+                logger.warning("mo_route names an account that does not exist; MO dropped", metadata: ["account": "\(systemID)"])
+                taken(true)
+                return
+            }
+            delivery.mobileOriginated(message, accountID: id, taken: taken)
         }
     }
 

@@ -18,6 +18,8 @@ public final class ClientDelivery: Sendable {
     private let counters = NIOLockedValueBox(Counters())
     /// Ids for stored MO messages (their arrival order).
     private let moIDs = MessageIDGenerator()
+    /// Stored MO messages sent to a client and not yet removed from the store.
+    private let moOnTheirWay = NIOLockedValueBox(Set<MessageID>())
     /// How long an MO message waits for a receiver before it is dropped.
     public let moKeepSeconds: Int
 
@@ -128,24 +130,30 @@ public final class ClientDelivery: Sendable {
         }
     }
 
-    /// Sends an MO message to a receiver of the account, or stores it until one binds.
-    public func mobileOriginated(_ message: MobileOriginatedMessage, accountID: Int64) {
-        guard let session = registry.receiver(accountID: accountID) else {
-            hold(message, accountID: accountID)
-            return
-        }
-        deliver(message, accountID: accountID, session: session, stored: nil)
-    }
-
-    private func hold(_ message: MobileOriginatedMessage, accountID: Int64) {
-        counters.withLockedValue { $0.moHeld += 1 }
+    /// Stores an MO message for the account, then (`taken`, so the upstream may be answered)
+    /// sends it to a receiver of the account if one is bound; the stored copy goes once the
+    /// client has taken it, or waits for the next bind.
+    public func mobileOriginated(_ message: MobileOriginatedMessage, accountID: Int64, taken: @escaping @Sendable (Bool) -> Void = { _ in }) {
         let pending = PendingMobileOriginated(id: moIDs.next(), accountID: accountID, message: message,
                                               expiresAt: Date().addingTimeInterval(Double(moKeepSeconds)))
-        committer.enqueue(.queueMobileOriginated(pending))
+        committer.enqueue(.queueMobileOriginated(pending)) { result in
+            guard case .success = result else {
+                taken(false)
+                return
+            }
+            taken(true)
+            guard let session = self.registry.receiver(accountID: accountID) else {
+                self.counters.withLockedValue { $0.moHeld += 1 }
+                return
+            }
+            self.deliver(message, accountID: accountID, session: session, stored: pending.id)
+        }
     }
 
-    /// `stored`: the id of the stored copy, removed once the client took it.
-    private func deliver(_ message: MobileOriginatedMessage, accountID: Int64, session: ClientSession, stored: MessageID?) {
+    /// `stored`: the id of the stored copy, removed once the client took it. A copy already on
+    /// its way (a bind's flush and a new arrival can meet) is not sent twice.
+    private func deliver(_ message: MobileOriginatedMessage, accountID: Int64, session: ClientSession, stored: MessageID) {
+        guard moOnTheirWay.withLockedValue({ $0.insert(stored).inserted }) else { return }
         let body = DeliverSM(
             source: Address(ton: TypeOfNumber(rawValue: message.source.ton), npi: NumberingPlanIndicator(rawValue: message.source.npi), value: message.source.value),
             destination: Address(ton: TypeOfNumber(rawValue: message.destination.ton), npi: NumberingPlanIndicator(rawValue: message.destination.npi), value: message.destination.value),
@@ -155,10 +163,13 @@ public final class ClientDelivery: Sendable {
         session.deliver(.deliverSM(body)).whenComplete { result in
             if case .success(let response) = result, response.commandStatus == .ok {
                 self.counters.withLockedValue { $0.moSent += 1 }
-                if let stored { self.committer.enqueue(.removeMobileOriginated(stored)) }
+                // Off the list only once the stored copy is gone, so no flush reads it meanwhile.
+                self.committer.enqueue(.removeMobileOriginated(stored)) { _ in
+                    self.moOnTheirWay.withLockedValue { _ = $0.remove(stored) }
+                }
             } else {
+                self.moOnTheirWay.withLockedValue { _ = $0.remove(stored) }
                 self.logger.notice("MO not taken by the client; kept for the next bind", metadata: ["account": "\(accountID)"])
-                if stored == nil { self.hold(message, accountID: accountID) }
             }
         }
     }
