@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import SMPP
 
@@ -19,9 +20,18 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
     init(connector: SMPPUpstreamConnector, session: Int) {
         self.connector = connector
         self.session = session
+        answers = ReadyAnswers()
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    /// Answers to deliver_sm and data_sm, completed on the store's thread, written on ours.
+    private let answers: ReadyAnswers
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let loop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        answers.onReady { loop.execute { handler.value.writeAnswers() } }
+    }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     /// Writes a request; submits arriving together (one event-loop task each) share one flush,
@@ -47,8 +57,7 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
             // Answered once the gateway has kept what it carries (group commit: every receipt of
             // a read batch shares one transaction), never before: the upstream forgets what it
             // has an answer for.
-            let loop = context.eventLoop
-            let handler = NIOLoopBound(self, eventLoop: loop)
+            let answers = self.answers
             let commandID = pdu.commandID
             let sequence = pdu.sequenceNumber
             connector.inbound(pdu, session: session) { taken in
@@ -59,8 +68,7 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
                 } else {
                     response = PDU.errorResponse(to: commandID, status: .temporaryApplicationError, sequenceNumber: sequence)
                 }
-                guard let response else { return }
-                loop.execute { handler.value.answer(response) }
+                if let response { answers.add(response) }
             }
         case .alertNotification:
             // No response exists; Tern does not track handset availability.
@@ -73,16 +81,12 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
         }
     }
 
-    /// Writes an answer; answers completed together (one commit's worth) share one flush.
-    private func answer(_ response: PDU) {
-        guard let context else { return }
-        context.write(wrapOutboundOut(.response(response)), promise: nil)
-        guard !flushPending else { return }
-        flushPending = true
-        context.eventLoop.assumeIsolated().execute { [self] in
-            flushPending = false
-            self.context?.flush()
-        }
+    /// Writes the answers that became ready (one commit's worth, usually) with one flush.
+    private func writeAnswers() {
+        let ready = answers.take()
+        guard let context, !ready.isEmpty else { return }
+        for response in ready { context.write(wrapOutboundOut(.response(response)), promise: nil) }
+        context.flush()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -95,5 +99,42 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         connector.logger.warning("upstream link error", metadata: ["session": "\(session)", "error": "\(error)"])
         context.close(promise: nil)
+    }
+}
+
+/// Answers that became ready off the event loop. The first one of a burst wakes the loop; the
+/// rest ride along, so a commit of a thousand receipts costs one hop, not a thousand.
+final class ReadyAnswers: Sendable {
+    private struct State {
+        var answers: [PDU] = []
+        var woken = false
+        var wake: (@Sendable () -> Void)?
+    }
+
+    private let state = NIOLockedValueBox(State())
+
+    /// How to get the event loop to call `take` (set when the handler joins its pipeline).
+    func onReady(_ wake: @escaping @Sendable () -> Void) {
+        state.withLockedValue { $0.wake = wake }
+    }
+
+    func add(_ response: PDU) {
+        let wake = state.withLockedValue { state -> (@Sendable () -> Void)? in
+            state.answers.append(response)
+            if state.woken { return nil }
+            state.woken = true
+            return state.wake
+        }
+        wake?()
+    }
+
+    func take() -> [PDU] {
+        state.withLockedValue { state in
+            defer {
+                state.answers = []
+                state.woken = false
+            }
+            return state.answers
+        }
     }
 }
