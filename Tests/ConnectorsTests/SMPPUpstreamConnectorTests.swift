@@ -267,6 +267,29 @@ struct SMPPUpstreamConnectorTests {
         await sink.stop()
     }
 
+    @Test("bind = transmitter: submits go on the transmitters, receipts and MO come back on a receiver of its own")
+    func transmitterWithReceiver() async throws {
+        let sink = Self.sink()
+        try await sink.start()
+        let delegate = RecordingDelegate()
+        var settings = Self.settings(port: sink.port, sessions: 2, window: 10)
+        settings.bindMode = .transmitter
+        let connector = SMPPUpstreamConnector(name: "up", settings: settings, group: MultiThreadedEventLoopGroup.singleton, logger: testLogger())
+        try await connector.start(delegate: delegate)
+        // Two transmitters carry submits; the receiver is bound too but carries none.
+        #expect(connector.health.sessionsUp == 2)
+        #expect(connector.counters.binds == 3)
+        #expect(connector.capacity == 20)
+        let outcomes = await Self.submitAll(connector, count: 100, lanes: 4)
+        #expect(outcomes.allSatisfy { if case .accepted = $0 { true } else { false } })
+        #expect(await eventually { delegate.receipts.withLockedValue { $0.count } == 100 })
+        _ = try await sink.sendMobileOriginated(to: "tern", from: .international("447700900123"), to: Address(value: "12345"),
+                                                shortMessage: Array("STOP".utf8))
+        #expect(await eventually { delegate.mobileOriginated.withLockedValue { $0.count } == 1 })
+        await connector.stop()
+        await sink.stop()
+    }
+
     @Test("receipt states map onto the message lifecycle")
     func stateMapping() {
         #expect(UpstreamPDUMapping.lifecycle(.delivered) == .delivered)

@@ -27,10 +27,18 @@ public final class SMPPUpstreamConnector: Connector {
     static let unbindTimeout = TimeAmount.seconds(2)
 
     private struct Slot {
+        /// A bind_receiver session: it only takes receipts and MO, never submits. With
+        /// `bind = "transmitter"` the upstream sends those on a receiver of the same system_id.
+        var receiver = false
         var channel: (any Channel)?
         var link: NIOLoopBound<UpstreamLinkHandler>?
         var bound = false
         var inFlight = 0
+
+        var canSubmit: Bool { bound && !receiver && link != nil }
+
+        /// The same slot with its link gone.
+        var emptied: Slot { Slot(receiver: receiver, inFlight: inFlight) }
     }
 
     /// Where a submit goes, decided under the lock.
@@ -78,8 +86,10 @@ public final class SMPPUpstreamConnector: Connector {
         logger[metadataKey: "connector"] = "\(name)"
         self.logger = logger
         let sessions = max(1, settings.sessions)
+        // Transmitters get their receipts and MO on one receiver session of their own.
+        let receivers = settings.bindMode == .transmitter ? [Slot(receiver: true)] : []
         state = NIOLockedValueBox(State(
-            slots: Array(repeating: Slot(), count: sessions),
+            slots: Array(repeating: Slot(), count: sessions) + receivers,
             adaptive: AdaptiveRate(maximumRate: settings.rate, maximumWindow: settings.window),
             bucket: settings.rate.map { TokenBucket(rate: $0, burst: Self.pacingBurst($0), now: Self.now()) }))
     }
@@ -88,14 +98,15 @@ public final class SMPPUpstreamConnector: Connector {
     /// the dispatcher keeps trying (and failing over) instead of stalling.
     public var capacity: Int {
         state.withLockedValue { state in
-            let bound = state.slots.reduce(0) { $0 + ($1.bound ? 1 : 0) }
+            let bound = state.slots.reduce(0) { $0 + ($1.canSubmit ? 1 : 0) }
             return bound == 0 ? max(1, settings.sessions) * max(1, settings.window) : bound * max(1, state.adaptive.window)
         }
     }
 
     public var health: ConnectorHealth {
         state.withLockedValue { state in
-            let up = state.slots.filter(\.bound).count
+            // Up means able to submit: a bound receiver alone carries no traffic out.
+            let up = state.slots.filter(\.canSubmit).count
             let inFlight = state.slots.reduce(0) { $0 + $1.inFlight }
             let link: ConnectorHealth.Link = state.stopped ? .stopped : up > 0 ? .up : state.started ? .connecting : .down
             return ConnectorHealth(link: link, sessionsUp: up, inFlight: inFlight, currentRate: state.adaptive.rate)
@@ -164,7 +175,7 @@ public final class SMPPUpstreamConnector: Connector {
         }
         for task in supervisors { await task.value }
         state.withLockedValue { state in
-            for index in state.slots.indices { state.slots[index] = Slot() }
+            for index in state.slots.indices { state.slots[index] = Slot(receiver: state.slots[index].receiver) }
         }
         logger.info("upstream connector stopped")
     }
@@ -188,7 +199,7 @@ public final class SMPPUpstreamConnector: Connector {
             for step in 0..<count {
                 let index = (state.nextSlot + step) % count
                 let slot = state.slots[index]
-                guard slot.bound, slot.link != nil else { continue }
+                guard slot.canSubmit else { continue }
                 anyBound = true
                 if slot.inFlight < window {
                     chosen = index
@@ -289,7 +300,7 @@ public final class SMPPUpstreamConnector: Connector {
                 try? await channel.closeFuture.get()
                 let lost = state.withLockedValue { state -> Bool in
                     let wasBound = state.slots[index].bound
-                    state.slots[index] = Slot(inFlight: state.slots[index].inFlight)
+                    state.slots[index] = state.slots[index].emptied
                     if wasBound && !state.stopped { state.counters.linkLosses += 1 }
                     return wasBound && !state.stopped
                 }
@@ -355,7 +366,9 @@ public final class SMPPUpstreamConnector: Connector {
             }
             let bind = Bind(systemID: settings.systemID, password: settings.password, systemType: settings.systemType,
                             interfaceVersion: settings.interfaceVersion)
-            let body: PDU.Body = settings.bindMode == .transceiver ? .bindTransceiver(bind) : .bindTransmitter(bind)
+            let isReceiver = state.withLockedValue { $0.slots[index].receiver }
+            let body: PDU.Body = isReceiver ? .bindReceiver(bind)
+                : settings.bindMode == .transceiver ? .bindTransceiver(bind) : .bindTransmitter(bind)
             let promise = connected.eventLoop.makePromise(of: PDU.self)
             let written = connected.eventLoop.makePromise(of: Void.self)
             written.futureResult.whenFailure { promise.fail($0) }
