@@ -6,6 +6,9 @@ import NIOCore
 import NIOPosix
 import SMPP
 import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @Suite("End to end: through a real upstream SMSC", .serialized)
 struct UpstreamTests {
@@ -17,13 +20,43 @@ struct UpstreamTests {
         return SMPPUpstreamConnector(name: name, settings: settings, group: GatewayHarness.group, logger: logger)
     }
 
-    /// A port with nothing listening on it (bound once, then closed).
-    static func deadPort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: GatewayHarness.group).bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port ?? 1
-        try await channel.close()
-        return port
+    /// A port with nothing listening on it: bound and held (so no test running alongside can
+    /// take it and answer in its place), never listened on (so connecting is refused).
+    final class DeadPort {
+        let port: Int
+        private var descriptor: Int32
+
+        init() throws {
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                    bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+                }
+            }
+            guard bound else {
+                close(descriptor)
+                throw CocoaError(.fileWriteUnknown)
+            }
+            port = Int(UInt16(bigEndian: address.sin_port))
+            self.descriptor = descriptor
+        }
+
+        /// Lets the port go, for a server the test starts on it.
+        func release() {
+            if descriptor >= 0 { close(descriptor) }
+            descriptor = -1
+        }
+
+        deinit { release() }
     }
+
+    static func deadPort() throws -> DeadPort { try DeadPort() }
 
     @Test("submit goes upstream with hex ids; the upstream receipt comes back to the client with our id")
     func throughUpstream() async throws {
@@ -56,7 +89,9 @@ struct UpstreamTests {
 
     @Test("when the first upstream is down, messages fail over to the next connector of the route")
     func failover() async throws {
-        let deadPort = try await Self.deadPort()
+        let dead = try Self.deadPort()
+        let deadPort = dead.port
+        defer { dead.release() }
         let sink = SinkSMSC(configuration: .init(credentials: ["tern": "up"]), group: GatewayHarness.group)
         try await sink.start()
         let harness = try await GatewayHarness(connectors: [Self.upstream("down", port: deadPort), Self.upstream("backup", port: sink.port)]) {
@@ -75,7 +110,8 @@ struct UpstreamTests {
     @Test("messages accepted while the upstream is down are sent after a restart")
     func restartWithPendingMessages() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-restart-\(UUID().uuidString)").path
-        let deadPort = try await Self.deadPort()
+        let dead = try Self.deadPort()
+        let deadPort = dead.port
         var first: GatewayHarness? = try await GatewayHarness(directory: directory, connectors: [Self.upstream("up", port: deadPort)]) {
             $0.routes = [RouteRule(name: "default", connectors: ["up"])]
         }
@@ -91,6 +127,7 @@ struct UpstreamTests {
         first = nil
 
         // The upstream comes up on the port the config names; the gateway restarts.
+        dead.release()
         let sink = SinkSMSC(configuration: .init(port: deadPort, credentials: ["tern": "up"]), group: GatewayHarness.group)
         try await sink.start()
         let second = try await GatewayHarness(directory: directory, connectors: [Self.upstream("up", port: deadPort)]) {
@@ -106,7 +143,9 @@ struct UpstreamTests {
 
     @Test("when accepted messages cannot leave, the queue fills and submits get ESME_RMSGQFUL")
     func queueFull() async throws {
-        let deadPort = try await Self.deadPort()
+        let dead = try Self.deadPort()
+        let deadPort = dead.port
+        defer { dead.release() }
         let harness = try await GatewayHarness(connectors: [Self.upstream("up", port: deadPort)]) {
             $0.routes = [RouteRule(name: "default", connectors: ["up"])]
             $0.server.maxQueuedMessages = 5
