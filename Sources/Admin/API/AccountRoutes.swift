@@ -148,14 +148,14 @@ extension AdminAPI {
         if let name = body.name {
             try require(manages || isSelf, "name", "the account, its reseller or the admin")
             account.name = name
-            changed.append("name")
+            changed.append("name \"\(name)\"")
         }
         if let role = body.role, !creating {
             try require(caller.isAdmin, "role", "the admin")
             guard let parsed = AccountRole(rawValue: role) else { throw HTTPError(.badRequest, message: "role must be admin, reseller or user") }
             guard !isSelf || parsed == .admin else { throw HTTPError(.conflict, message: "the admin cannot demote itself") }
             account.role = parsed
-            changed.append("role")
+            changed.append("role \(parsed.rawValue)")
         }
         if let reseller = body.reseller, !creating {
             try require(caller.isAdmin, "reseller", "the admin")
@@ -167,7 +167,7 @@ extension AdminAPI {
                 }
                 account.resellerID = owner.id
             }
-            changed.append("reseller")
+            changed.append("reseller \(reseller.isEmpty ? "none" : reseller)")
         }
         if let enabled = body.enabled {
             try require(manages && !isSelf, "enabled", "the account's reseller or the admin")
@@ -178,13 +178,13 @@ extension AdminAPI {
             try require(manages && !isSelf, "max_binds", "the account's reseller or the admin")
             guard maxBinds >= 0 else { throw HTTPError(.badRequest, message: "max_binds must be 0 (unlimited) or more") }
             account.maxBinds = maxBinds
-            changed.append("max_binds")
+            changed.append("max_binds \(maxBinds)")
         }
         if body.throughput != nil || body.clearsThroughput {
             try require(manages && !isSelf, "throughput", "the account's reseller or the admin")
             if let throughput = body.throughput, throughput < 0 { throw HTTPError(.badRequest, message: "throughput must be positive, or null for unlimited") }
             account.throughput = body.throughput == 0 ? nil : body.throughput
-            changed.append("throughput")
+            changed.append("throughput \(account.throughput.map { "\($0)/s" } ?? "unlimited")")
         }
         if let networks = body.allowedNetworks {
             try require(manages && !isSelf, "allowed_networks", "the account's reseller or the admin")
@@ -192,7 +192,7 @@ extension AdminAPI {
                 guard let network = IPNetwork(text) else { throw HTTPError(.badRequest, message: "allowed_networks: \"\(text)\" is not an address or CIDR network") }
                 return network
             }
-            changed.append("allowed_networks")
+            changed.append("allowed_networks \(account.allowedNetworks.isEmpty ? "any" : account.allowedNetworks.map(\.description).joined(separator: ","))")
         }
         if let senders = body.allowedSenders {
             try require(manages && !isSelf, "allowed_senders", "the account's reseller or the admin")
@@ -200,7 +200,7 @@ extension AdminAPI {
                 throw HTTPError(.badRequest, message: "allowed_senders: \"\(sender)\" is not a sender ID (1–20 characters, no commas)")
             }
             account.allowedSenders = senders
-            changed.append("allowed_senders")
+            changed.append("allowed_senders \(senders.isEmpty ? "any" : senders.joined(separator: ","))")
         }
         if let receipts = body.receipts {
             try require(manages && !isSelf, "receipts", "the account's reseller or the admin")
@@ -209,13 +209,13 @@ extension AdminAPI {
                 guard (1...24 * 30).contains(hours) else { throw HTTPError(.badRequest, message: "receipts.keep_hours must be 1 to 720") }
                 account.receipts.keepSeconds = hours * 3600
             }
-            changed.append("receipts")
+            changed.append("receipts \(account.receipts.enabled ? "on" : "off"), kept \(account.receipts.keepSeconds / 3600) h")
         }
         if body.pricePlan != nil || body.clearsPricePlan {
             try require(manages && !isSelf, "price_plan", "the account's reseller or the admin")
             if let problem = body.pricePlan?.problem { throw HTTPError(.badRequest, message: "price_plan: \(problem)") }
             account.pricePlan = body.pricePlan
-            changed.append("price_plan")
+            changed.append("price_plan \(Self.describe(account.pricePlan))")
         }
         if body.policy != nil || body.clearsPolicy {
             try require(caller.isAdmin, "policy", "the admin")
@@ -223,8 +223,15 @@ extension AdminAPI {
                 if let problem = checkPolicy(policy) { throw HTTPError(.badRequest, message: "policy \(problem)") }
             }
             account.policy = body.policy
-            changed.append("policy")
+            changed.append("policy \(account.policy ?? "none")")
         }
         return changed
+    }
+
+    /// A price plan in a line, for the audit trail.
+    static func describe(_ plan: PricePlan?) -> String {
+        guard let plan else { return "none" }
+        let prefixes = plan.prefixes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        return "default \(plan.defaultPrice.map(String.init) ?? "none")" + (prefixes.isEmpty ? "" : ", " + prefixes.joined(separator: " "))
     }
 }

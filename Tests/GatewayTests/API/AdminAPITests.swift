@@ -35,6 +35,9 @@ struct AdminAPITests {
             #expect(changed.status == .ok)
             #expect(changed.object["max_binds"] as? Int == 2)
             #expect(changed.object["throughput"] == nil || changed.object["throughput"] is NSNull)
+            let audited = try await api.call(.get, "/api/v1/audit").list("entries").first { $0["action"] as? String == "account.update" }
+            #expect(audited?["detail"] as? String == "max_binds 2, throughput unlimited")
+            #expect(audited?["actor"] as? String == "local" && audited?["remote"] as? String == "127.0.0.1")
             #expect(try await api.call(.patch, "/api/v1/accounts/shop", json: ["system_id": "other"]).status == .badRequest)
             #expect(try await api.call(.patch, "/api/v1/accounts/shop", json: ["allowed_networks": ["not-a-net"]]).status == .badRequest)
 
