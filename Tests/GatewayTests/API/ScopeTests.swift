@@ -44,6 +44,11 @@ struct ScopeTests {
                 #expect(try await api.call(.delete, "/api/v1/sessions?account=smppB", as: caller).status == .notFound)
                 #expect(try await api.call(.get, "/api/v1/messages?account=userB", as: caller).status == .notFound)
                 #expect(try await api.call(.get, "/api/v1/campaigns/b-only", as: caller).status == .notFound)
+                #expect(try await api.call(.get, "/api/v1/campaigns?account=userB2", as: caller).status == .notFound)
+                #expect(try await api.call(.get, "/api/v1/stats?account=userB2", as: caller).status == .notFound)
+                #expect(try await api.call(.get, "/api/v1/sessions?account=smppB", as: caller).status == .notFound)
+                let stats = try await api.call(.get, "/api/v1/stats", as: caller)
+                #expect(!stats.text.contains("userB") && !stats.text.contains("resB"), "\(name) stats: \(stats.text)")
                 // Lists leave out what is not theirs.
                 let accounts = try await api.call(.get, "/api/v1/accounts", as: caller).list("accounts").compactMap { $0["system_id"] as? String }
                 #expect(!accounts.contains("userB") && !accounts.contains("resB"))
