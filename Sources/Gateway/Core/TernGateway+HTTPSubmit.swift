@@ -38,6 +38,8 @@ extension TernGateway {
     /// hooks, route, price, credit, durable store, then dispatch. Each destination is answered
     /// on its own; a long text becomes UDH parts (one reference per message).
     public func submit(_ submissions: [HTTPSubmission], account: Account, clientIP: String?) async -> [HTTPSubmitResult] {
+        // The reseller's price plan and name come from the account cache, as for a bound session.
+        await rememberAccount(account)
         let rules = self.rules
         let now = Date()
         var results: [HTTPSubmitResult] = []

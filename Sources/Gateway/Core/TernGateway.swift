@@ -257,6 +257,16 @@ public final class TernGateway: Sendable {
 
     public func cachedAccount(_ id: Int64) -> Account? { accountsByID.withLockedValue { $0[id] } }
 
+    /// Makes sure the account and its reseller are in the cache the per-message decision reads
+    /// (a bind does this; an HTTP send has no bind).
+    func rememberAccount(_ account: Account) async {
+        if let id = account.id { accountsByID.withLockedValue { $0[id] = account } }
+        guard let resellerID = account.resellerID, cachedAccount(resellerID) == nil else { return }
+        if let reseller = try? await store.account(id: resellerID) {
+            accountsByID.withLockedValue { $0[resellerID] = reseller }
+        }
+    }
+
     /// An account changed through the API: sessions bound with it use the new settings from
     /// their next message, and a password it verified before no longer counts.
     public func accountChanged(_ account: Account) {

@@ -68,6 +68,20 @@ struct CreditEndToEndTests {
         }
     }
 
+    @Test("an HTTP send by a reseller's user that never bound charges the reseller its price too")
+    func httpSendChargesTheReseller() async throws {
+        try await APIHarness.run { api in
+            let reseller = try await api.account("res", role: "reseller", extra: ["price_plan": ["default": 3]])
+            let user = try await api.account("shop", reseller: "res", by: reseller, extra: ["price_plan": ["default": 5]])
+            #expect(try await api.call(.post, "/api/v1/accounts/res/credit", json: ["amount": 100]).status == .ok)
+            #expect(try await api.call(.post, "/api/v1/accounts/shop/credit", as: reseller, json: ["amount": 50]).status == .ok)
+            let sent = try await api.call(.post, "/api/v1/messages", as: user, json: ["from": "Shop", "to": "447700900001", "text": "x"])
+            #expect(sent.status == .accepted)
+            #expect(try await api.call(.get, "/api/v1/accounts/shop/credit").object["balance"] as? Int == 45)
+            #expect(try await api.call(.get, "/api/v1/accounts/res/credit").object["balance"] as? Int == 47)
+        }
+    }
+
     @Test("a message the upstream rejects is refunded when the config says so; the ledger shows the charge and the refund")
     func refundOnRejection() async throws {
         try await APIHarness.run(configure: { config in
