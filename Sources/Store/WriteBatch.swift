@@ -66,9 +66,8 @@ struct WriteBatch {
     /// The parts of one long message accepted together, charged all or none: a recipient must
     /// not get half a message because the credit ran out at its third part.
     private struct PartGroup {
-        var accountID: Int64
-        var reference: Int
-        var total: Int
+        /// The parts found together in this batch (the first included).
+        var members: Set<MessageID> = []
         /// What all parts cost the account and the reseller.
         var price: Int
         var resellerPrice: Int
@@ -95,10 +94,12 @@ struct WriteBatch {
     /// The parts of `first`'s message that follow it in this batch, and what they cost together.
     private static func group(starting first: Message, in writes: ArraySlice<StoreWrite>) -> PartGroup? {
         guard let parts = first.concatenation else { return nil }
-        var group = PartGroup(accountID: first.accountID, reference: parts.reference, total: parts.total, price: 0, resellerPrice: 0)
+        var group = PartGroup(price: 0, resellerPrice: 0)
         for write in writes.prefix(parts.total) {
             guard case .accept(let message) = write, message.accountID == first.accountID,
+                  message.destination.value == first.destination.value,
                   message.concatenation?.reference == parts.reference, message.concatenation?.total == parts.total else { break }
+            group.members.insert(message.id)
             group.price += message.price ?? 0
             group.resellerPrice += message.resellerID == nil ? 0 : message.resellerPrice ?? 0
         }
@@ -168,8 +169,7 @@ struct WriteBatch {
         let price = message.price ?? 0
         let resellerPrice = message.resellerID == nil ? 0 : message.resellerPrice ?? 0
         var needed = (price, resellerPrice)
-        if var group, let parts = message.concatenation, group.accountID == message.accountID,
-           group.reference == parts.reference, group.total == parts.total {
+        if var group, group.members.contains(message.id) {
             if let refusal = group.refusal { return refusal }
             if !group.checked {
                 // The first part answers for the whole message.

@@ -56,6 +56,18 @@ struct CreditAndTrackingStoreTests {
             let cheaper = (1...2).map { priced(Int64($0 + 10) << 22, account: user, price: 2, part: Concatenation(reference: 10, total: 2, sequence: $0)) }
             #expect(try await store.apply(cheaper.map(StoreWrite.accept)).refusedForCredit.isEmpty)
             #expect(try await store.balance(accountID: user) == 1)
+
+            // Two long messages with the same reference to two numbers are two groups.
+            _ = try await store.changeCredit(.topUp(accountID: user, amount: 3, reason: "", actor: "test"))
+            func part(_ id: Int64, to number: String, _ sequence: Int) -> StoreWrite {
+                var message = priced(id << 22, account: user, price: 2, part: Concatenation(reference: 7, total: 2, sequence: sequence))
+                message.destination.value = number
+                return .accept(message)
+            }
+            let twoMessages = try await store.apply([part(20, to: "447700900001", 1), part(21, to: "447700900001", 2),
+                                                     part(22, to: "447700900002", 1), part(23, to: "447700900002", 2)])
+            #expect(twoMessages.refusedForCredit.keys.map(\.rawValue).sorted() == [22 << 22, 23 << 22])
+            #expect(try await store.balance(accountID: user) == 0)
         }
     }
 
