@@ -189,7 +189,8 @@ struct WriteBatch {
         if needed.1 > 0, let reseller = message.resellerID {
             let balance = try balance(of: reseller)
             if balance < needed.1 {
-                return refuseGroup("insufficient credit: the reseller (account \(reseller)) has \(balance), the message costs it \(needed.1)")
+                // The user sees this reason in tracking: its reseller's balance is not its business.
+                return refuseGroup("insufficient credit: the reseller's balance cannot pay for it")
             }
         }
         let hour = UsageTally.hour(message.receivedAt.timeIntervalSince1970)
