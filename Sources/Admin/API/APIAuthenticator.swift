@@ -28,6 +28,10 @@ public final class APIAuthenticator: Sendable {
     /// SHA-256 of a verified token text → (token id, account id).
     private let verifiedTokens = NIOLockedValueBox([[UInt8]: (token: Int64, account: Int64)]())
     private let lockouts = NIOLockedValueBox([String: Lockout]())
+    /// Failed token checks by client address in the current minute: each costs a slow hash, so
+    /// an address that keeps guessing is refused before hashing.
+    private let tokenFailures = NIOLockedValueBox((minute: Int64(0), byAddress: [String: Int]()))
+    static let tokenFailuresPerMinute = 20
     private let settings: @Sendable () -> AccountSettings
 
     public init(store: any MessageStore, localToken: String?, settings: @escaping @Sendable () -> AccountSettings) {
@@ -38,14 +42,14 @@ public final class APIAuthenticator: Sendable {
 
     // MARK: Requests
 
-    /// The caller of a request; throws 401 when it has no valid credentials.
-    func caller(for request: Request) async throws -> Caller {
+    /// The caller of a request from `remote`; throws 401 when it has no valid credentials.
+    func caller(for request: Request, remote: String) async throws -> Caller {
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer" else {
                 throw HTTPError(.unauthorized, message: "the Authorization header must be \"Bearer <token>\"")
             }
-            return try await caller(token: String(parts[1]).trimmingCharacters(in: .whitespaces))
+            return try await caller(token: String(parts[1]).trimmingCharacters(in: .whitespaces), remote: remote)
         }
         if let cookie = request.cookies[Self.cookieName]?.value {
             let session = sessions.withLockedValue { sessions -> LoginSession? in
@@ -62,7 +66,7 @@ public final class APIAuthenticator: Sendable {
         throw HTTPError(.unauthorized, message: "log in (POST /api/v1/login) or send an API token (Authorization: Bearer …)")
     }
 
-    private func caller(token text: String) async throws -> Caller {
+    private func caller(token text: String, remote: String) async throws -> Caller {
         if let localToken, Self.constantTimeEqual(text, localToken) {
             return Caller(account: nil, role: .admin, name: "local", scope: nil)
         }
@@ -70,8 +74,20 @@ public final class APIAuthenticator: Sendable {
         if let known = verifiedTokens.withLockedValue({ $0[digest] }) {
             return try await caller(accountID: known.account)
         }
+        let minute = Int64(Date().timeIntervalSince1970 / 60)
+        let guessing = tokenFailures.withLockedValue { failures -> Bool in
+            if failures.minute != minute { failures = (minute, [:]) }
+            return failures.byAddress[remote, default: 0] >= Self.tokenFailuresPerMinute
+        }
+        if guessing {
+            throw HTTPError(.tooManyRequests, headers: [.retryAfter: "60"],
+                            message: "too many invalid API tokens from \(remote); try again in a minute")
+        }
         guard let (id, secret) = APIToken.parse(text), let token = try await store.token(id: id),
               token.secretHash.verify(secret) else {
+            tokenFailures.withLockedValue { failures in
+                if failures.minute == minute { failures.byAddress[remote, default: 0] += 1 }
+            }
             throw HTTPError(.unauthorized, message: "the API token is not valid (revoked, or mistyped)")
         }
         verifiedTokens.withLockedValue { $0[digest] = (token.id, token.accountID) }
@@ -166,7 +182,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: APIContext, next: (Request, APIContext) async throws -> Response) async throws -> Response {
         var context = context
-        context.caller = try await authenticator.caller(for: request)
+        context.caller = try await authenticator.caller(for: request, remote: context.remote)
         return try await next(request, context)
     }
 }

@@ -113,6 +113,15 @@ struct AdminAPITests {
             #expect(try await api.call(.get, "/api/v1/accounts/u1", as: token).status == .unauthorized)
             #expect(try await api.call(.get, "/api/v1/accounts/u1", as: nil).status == .unauthorized)
             #expect(try await api.call(.get, "/api/v1/accounts/u1", as: "tern_1_garbagegarbagegarbage").status == .unauthorized)
+            // An address that keeps guessing tokens is refused before any slow hash is spent on it.
+            // (Bounded; more than two minutes' allowance, in case a minute turns in between.)
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<45 where statuses.last != .tooManyRequests {
+                statuses.append(try await api.call(.get, "/api/v1/accounts/u1", as: "tern_\(id)_garbagegarbagegarbage").status)
+            }
+            #expect(statuses.last == .tooManyRequests)
+            #expect(statuses.dropLast().allSatisfy { $0 == .unauthorized })
+            #expect(try await api.call(.get, "/api/v1/accounts/u1").status == .ok)   // the local admin token still works
 
             let login = try await api.call(.post, "/api/v1/login", as: nil, json: ["system_id": "u1", "password": "correct horse battery"])
             #expect(login.status == .ok)
