@@ -7,7 +7,8 @@ extension AdminAPI {
     func registerAccounts(on api: RouterGroup<APIContext>) {
         api.get("accounts") { request, context -> Response in
             let caller = try context.requireCaller()
-            var accounts = try await store.accounts().filter { $0.id.map(caller.canSee) ?? false }
+            let all = try await store.accounts()
+            var accounts = all.filter { $0.id.map(caller.canSee) ?? false }
             if let role = request.uri.queryParameters.get("role") {
                 guard let role = AccountRole(rawValue: role) else { throw HTTPError(.badRequest, message: "role must be admin, reseller or user") }
                 accounts = accounts.filter { $0.role == role }
@@ -16,8 +17,14 @@ extension AdminAPI {
                 let owner = try await visibleAccount(reseller, caller: caller)
                 accounts = accounts.filter { $0.resellerID == owner.id }
             }
+            // Resellers named from the list at hand, not one lookup per account.
+            var names: [Int64: String] = [:]
+            for account in all { if let id = account.id { names[id] = account.systemID } }
             var views: [AccountView] = []
-            for account in accounts { views.append(try await view(account)) }
+            for account in accounts {
+                views.append(AccountView(account, reseller: account.resellerID.flatMap { names[$0] },
+                                         balance: try await store.balance(accountID: account.id ?? 0)))
+            }
             return try Self.json(["accounts": views])
         }
 

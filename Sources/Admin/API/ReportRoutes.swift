@@ -53,12 +53,13 @@ extension AdminAPI {
             sessionsPeak = row.sessionsPeak
         }
 
+        /// Adds a user's traffic to its reseller's. Peaks do not add up (two users' peaks need not
+        /// fall in the same minute), so the reseller keeps its own.
         mutating func add(_ row: UsageRow) {
             messages += row.messages
             parts += row.parts
             refusedForCredit += row.refusedForCredit
             for (state, count) in row.finalStates { finalStates[state, default: 0] += count }
-            sessionsPeak += row.sessionsPeak
         }
     }
 
@@ -113,7 +114,10 @@ extension AdminAPI {
             for row in rows {
                 guard let account = byID[row.accountID] else { continue }
                 if account.role == .reseller, let id = account.id {
-                    resellers[id, default: [:]][row.periodStart, default: PeriodView(UsageRow(accountID: id, periodStart: row.periodStart))].spent += row.spent
+                    var own = resellers[id, default: [:]][row.periodStart, default: PeriodView(UsageRow(accountID: id, periodStart: row.periodStart))]
+                    own.spent += row.spent
+                    own.sessionsPeak = max(own.sessionsPeak, row.sessionsPeak)
+                    resellers[id, default: [:]][row.periodStart] = own
                 } else if let reseller = account.resellerID {
                     resellers[reseller, default: [:]][row.periodStart, default: PeriodView(UsageRow(accountID: reseller, periodStart: row.periodStart))].add(row)
                 }

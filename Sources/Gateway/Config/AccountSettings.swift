@@ -1,3 +1,5 @@
+import SMPP
+
 /// `[accounts]`: how credit, tracking and the admin API treat accounts.
 public struct AccountSettings: Sendable, Hashable {
     /// Where an SMPP client names a message's campaign.
@@ -30,5 +32,23 @@ public struct AccountSettings: Sendable, Hashable {
         self.detachGraceSeconds = detachGraceSeconds
         self.loginFailuresBeforeLockout = loginFailuresBeforeLockout
         self.loginLockoutSeconds = loginLockoutSeconds
+    }
+}
+
+extension AccountSettings.CampaignSource {
+    /// The campaign an SMPP submit names here; nil when it names none.
+    public func campaign(serviceType: String, tlvs: TLVList) -> String? {
+        let name: String?
+        switch self {
+        case .none: return nil
+        case .serviceType: name = serviceType
+        case .tlv(let tag):
+            name = tlvs.value(TLVTag(rawValue: tag)).map { value in
+                // A C-octet string or plain text: drop a trailing NUL.
+                String(decoding: value.readableBytesView.prefix { $0 != 0 }, as: UTF8.self)
+            }
+        }
+        guard let name, !name.isEmpty else { return nil }
+        return name
     }
 }

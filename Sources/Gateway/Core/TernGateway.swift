@@ -277,22 +277,6 @@ public final class TernGateway: Sendable {
         verifiedPasswords.withLockedValue { $0.removeAll() }
     }
 
-    /// The campaign an SMPP submit names, where `[accounts] campaign_from` says to look.
-    public func campaign(serviceType: String, tlvs: TLVList) -> String? {
-        let name: String?
-        switch config.accounts.campaignSource {
-        case .none: name = nil
-        case .serviceType: name = serviceType
-        case .tlv(let tag):
-            name = tlvs.value(TLVTag(rawValue: tag)).map { value in
-                // A C-octet string or plain text: drop a trailing NUL.
-                String(decoding: value.readableBytesView.prefix { $0 != 0 }, as: UTF8.self)
-            }
-        }
-        guard let name, !name.isEmpty else { return nil }
-        return name
-    }
-
     // MARK: Submits
 
     /// Stores accepted messages (group commit) and, once durable, hands them to the dispatcher.

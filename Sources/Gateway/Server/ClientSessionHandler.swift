@@ -22,8 +22,6 @@ final class ClientSessionHandler: ChannelInboundHandler {
     /// The client's IP address, for hooks (`msg.client_ip`).
     private var clientIP: String?
     private var binding = false
-    /// Submits received and not yet answered; beyond the window the client is throttled.
-    private var unanswered = 0
     private var logger: Logger
 
     init(gateway: TernGateway, settings: ServerSettings, isTLS: Bool, activity: SessionActivity = SessionActivity()) {
@@ -182,7 +180,9 @@ final class ClientSessionHandler: ChannelInboundHandler {
         }
         // The API may have changed the account since the bind (prices, senders, limits).
         let account = gateway.cachedAccount(session.accountID) ?? boundAccount
-        if unanswered >= settings.window {
+        // Submits received and not yet answered (kept in `activity`, which the admin API shows as
+        // the window in use); beyond the window the client is throttled.
+        if activity.inFlight >= settings.window {
             refuse(pdu, SubmissionRejection(.throttled, "more than \(settings.window) submits unanswered on this session"), context: context)
             return
         }
@@ -200,7 +200,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             do throws(SubmissionRejection) {
                 var message = try submission.message(id: gateway.ids.next(now: now), account: account, now: now,
                                                      defaultValiditySeconds: settings.defaultValiditySeconds)
-                message.campaign = gateway.campaign(serviceType: submission.serviceType, tlvs: submission.tlvs)
+                message.campaign = rules.config.accounts.campaignSource.campaign(serviceType: submission.serviceType, tlvs: submission.tlvs)
                 switch gateway.decide(&message, account: account, clientIP: clientIP, rules: rules) {
                 case .success(let connectors): items.append(DispatchItem(message: message, connectors: connectors))
                 case .failure(let rejection): failures.append((submission.destination, rejection))
@@ -224,7 +224,6 @@ final class ClientSessionHandler: ChannelInboundHandler {
             refuse(pdu, SubmissionRejection(.messageQueueFull, "\(gateway.dispatcher.outstandingCount) messages queued; the gateway is full"), context: context)
             return
         }
-        unanswered += 1
         activity.submitted(items.count, at: now)
         if settings.logMessageText {
             // Only when the operator asked for it (`log_message_text`): message text is personal data.
@@ -248,7 +247,6 @@ final class ClientSessionHandler: ChannelInboundHandler {
             loop.execute {
                 let handler = handler.value
                 let context = contextBox.value
-                handler.unanswered -= 1
                 handler.activity.answered()
                 switch result {
                 case .success(let outcome):

@@ -65,6 +65,8 @@ struct ResellerStoryTests {
             let acme = try #require(stats.list("resellers").first { $0["system_id"] as? String == "acme" })
             #expect((acme["periods"] as? [[String: Any]])?.first?["spent"] as? Int == 3)
             #expect((acme["periods"] as? [[String: Any]])?.first?["messages"] as? Int == 1)
+            // The reseller's peak is its own sessions' (it bound none), not a sum of its users' peaks.
+            #expect((acme["periods"] as? [[String: Any]])?.first?["sessions_peak"] as? Int == 0)
 
             // The reseller's audit trail shows what it did, not what the admin did elsewhere.
             let audit = try await api.call(.get, "/api/v1/audit", as: nil, cookie: cookie).list("entries").compactMap { $0["action"] as? String }
