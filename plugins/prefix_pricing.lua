@@ -30,8 +30,6 @@ local parsed = {}          -- prefix → integer price, filled in init and on de
 local default_price = nil
 local tiers = {}           -- { { from = n, basis_points = n }, ... }, highest `from` first
 
-local PLUS = string.byte("+")
-
 -- Prices are integers: the engine refuses anything else, and money should not be a float.
 -- CSV values arrive as strings, settings as numbers; "35" and 35.0 are both fine.
 local function price_of(value, where)
@@ -96,11 +94,9 @@ function plugin.init(config)
 end
 
 function plugin.bill(msg)
-    local number = msg.destination or ""
-    if string.byte(number, 1) == PLUS then number = string.sub(number, 2) end
-
     local per_part
-    local value, prefix = tern.longest_prefix(source, number, longest)
+    -- longest_prefix skips a leading '+' itself.
+    local value, prefix = tern.longest_prefix(source, msg.destination, longest)
     if value ~= nil then
         per_part = parsed[prefix]
         if per_part == nil then
@@ -114,9 +110,10 @@ function plugin.bill(msg)
         tern.reject("ESME_RINVDSTADR", "no price for " .. tostring(msg.destination))
     end
 
-    local parts = math.tointeger(msg.parts) or 1
+    -- The engine gives both as integers.
+    local parts = msg.parts or 1
     if parts < 1 then parts = 1 end
-    local volume = math.tointeger(msg.volume) or 0
+    local volume = msg.volume or 0
 
     local basis_points = 0
     for i = 1, #tiers do

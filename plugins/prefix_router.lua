@@ -177,10 +177,13 @@ end
 function plugin.route(msg)
     local number = msg.destination
     if number == nil then return nil end
-    if string.byte(number, 1) == PLUS then number = string.sub(number, 2) end
 
+    -- longest_prefix skips a leading '+' itself.
     local plan = plan_for(number)
     if plan == nil then return nil end
+    -- One connector: nothing to draw and nothing to fail over to. (The engine only reads the
+    -- answer, so the plan's own list can be given.)
+    if #plan.names == 1 then return plan.names end
 
     -- The draw: the first connector whose running total of weights exceeds hash % total.
     -- With every weight 0 (or the default list) the failover order alone decides.
@@ -190,7 +193,11 @@ function plugin.route(msg)
         -- The parts of one long message share their draw (sender, number and reference), so
         -- they all take the same connector; any other message draws by its own id.
         local concat = msg.concat
-        local key = concat and (tostring(msg.source) .. "/" .. number .. "/" .. tostring(concat.reference)) or msg.id
+        local key = msg.id
+        if concat then
+            if string.byte(number, 1) == PLUS then number = string.sub(number, 2) end
+            key = tostring(msg.source) .. "/" .. number .. "/" .. tostring(concat.reference)
+        end
         local draw = tern.hash(key) % plan.total
         local cumulative = plan.cumulative
         for i = 1, #cumulative do
@@ -201,24 +208,34 @@ function plugin.route(msg)
         end
     end
 
-    -- Primary first, then the rest heaviest first; the first pass takes connectors that are up
-    -- (or unknown), the second those reported down.
+    -- Primary first, then the rest heaviest first; connectors reported down move to the end,
+    -- in the same relative order.
     local live = tern.connectors()
     local names = plan.names
-    local answer, count = {}, 0
-    for pass = 1, 2 do
-        for k = 0, #by_weight do
-            local index = (k == 0) and primary or by_weight[k]
-            if k == 0 or index ~= primary then
-                local state = live[names[index]]
-                local down = type(state) == "table" and state.up == false
-                if down == (pass == 2) then
-                    count = count + 1
-                    answer[count] = names[index]
-                end
+    local name = names[primary]
+    local state = live[name]
+    local answer, count, down, downs = {}, 0, nil, 0
+    if state and state.up == false then
+        down, downs = { name }, 1
+    else
+        answer[1], count = name, 1
+    end
+    for k = 1, #by_weight do
+        local index = by_weight[k]
+        if index ~= primary then
+            name = names[index]
+            state = live[name]
+            if state and state.up == false then
+                down = down or {}
+                downs = downs + 1
+                down[downs] = name
+            else
+                count = count + 1
+                answer[count] = name
             end
         end
     end
+    for i = 1, downs do answer[count + i] = down[i] end
     return answer
 end
 

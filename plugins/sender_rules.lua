@@ -35,8 +35,7 @@ local function without_plus(address)
 end
 
 local function is_alphanumeric(address)
-    local start = string.byte(address, 1) == PLUS and 2 or 1
-    return string.find(address, "%D", start) ~= nil
+    return string.find(address, "^%+?%d*$") == nil
 end
 
 local function check_number(value, what)
@@ -106,6 +105,8 @@ function plugin.filter(msg)
     if rule == nil or rule.any then return end
 
     local source = msg.source or ""
+    -- Most senders are allowed exactly as written; only then is a '+' worth stripping.
+    if rule.exact[source] then return end
     local sender = without_plus(source)
     if rule.exact[sender] then return end
     local prefixes = rule.prefixes

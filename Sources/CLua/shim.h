@@ -103,14 +103,16 @@ static inline int clua_tern_hash(lua_State *L) {
 }
 
 // tern.longest_prefix(map, number [, longest]): the value of the longest key of `map` that
-// prefixes `number`, and that key; `longest`, when given, is the longest key's length, so
-// longer prefixes are not tried (each try interns a string). In C because routers and price lists call it for every message; the
-// lookup goes through metamethods, so read-only lookup tables work.
+// prefixes `number` (a leading '+' of the number skipped), and that key; `longest`, when
+// given, is the longest key's length, so longer prefixes are not tried (each try interns a
+// string). In C because routers and price lists call it for every message; the lookup goes
+// through metamethods, so read-only lookup tables work.
 static inline int clua_tern_longest_prefix(lua_State *L) {
     luaL_checkany(L, 1);
     if (lua_type(L, 2) != LUA_TSTRING) { lua_pushnil(L); return 1; }
     size_t length = 0;
     const char *number = lua_tolstring(L, 2, &length);
+    if (length > 0 && number[0] == '+') { number++; length--; }
     lua_Integer longest = luaL_optinteger(L, 3, (lua_Integer)length);
     if (longest >= 0 && (size_t)longest < length) length = (size_t)longest;
     for (size_t n = length; n > 0; n--) {

@@ -21,14 +21,25 @@ public final class PolicyEngine {
     /// Stack index of the account table of the call in progress; 0 when there is none.
     private var accountTableIndex: Int32 = 0
 
-    struct LoadedPlugin {
+    /// A class, not a struct: the chain walks these for every message, and walking a struct
+    /// with two strings and two arrays retains and releases each of them at every step.
+    final class LoadedPlugin {
         let name: String
         let file: String
         /// Registry references by `Hook.index`; 0 where the plugin has no such hook.
-        var hooks: [Int32] = Array(repeating: 0, count: Hook.allCases.count)
+        let hooks: [Int32]
         /// Hooks declared with a second parameter get the account table too; the others are
         /// spared building it.
-        var wantsAccount: [Bool] = Array(repeating: false, count: Hook.allCases.count)
+        let wantsAccount: [Bool]
+        let wantsAnyAccount: Bool
+
+        init(name: String, file: String, hooks: [Int32], wantsAccount: [Bool]) {
+            self.name = name
+            self.file = file
+            self.hooks = hooks
+            self.wantsAccount = wantsAccount
+            wantsAnyAccount = wantsAccount.contains(true)
+        }
 
         func has(_ hook: Hook) -> Bool { hooks[hook.index] != 0 }
     }
@@ -97,7 +108,8 @@ public final class PolicyEngine {
             throw .badAnswer("\(source.file): a plugin must return a table of hook functions (it returned a \(type) value)")
         }
         let table = vm.top
-        var plugin = LoadedPlugin(name: source.name, file: source.file)
+        var hooks = [Int32](repeating: 0, count: Hook.allCases.count)
+        var wantsAccount = [Bool](repeating: false, count: Hook.allCases.count)
         let known = Set(Hook.allCases.map(\.rawValue) + ["init"])
         lua_pushnil(state)
         while lua_next(state, table) != 0 {
@@ -116,8 +128,8 @@ public final class PolicyEngine {
             case LUA_TFUNCTION:
                 var info = lua_Debug()
                 lua_pushvalue(state, -1)
-                if lua_getinfo(state, ">u", &info) != 0 { plugin.wantsAccount[hook.index] = info.nparams >= 2 }
-                plugin.hooks[hook.index] = luaL_ref(state, CLUA_REGISTRYINDEX)
+                if lua_getinfo(state, ">u", &info) != 0 { wantsAccount[hook.index] = info.nparams >= 2 }
+                hooks[hook.index] = luaL_ref(state, CLUA_REGISTRYINDEX)
             default:
                 throw .badAnswer("\(source.file): \(hook.rawValue) must be a function")
             }
@@ -139,7 +151,7 @@ public final class PolicyEngine {
         default:
             throw .badAnswer("\(source.file): init must be a function")
         }
-        return plugin
+        return LoadedPlugin(name: source.name, file: source.file, hooks: hooks, wantsAccount: wantsAccount)
     }
 
     private static func loadError(_ failure: LuaVM.CallFailure, file: String, step: String) -> ScriptError {
@@ -169,19 +181,24 @@ public final class PolicyEngine {
             tracing = false
         }
         var chain = globals
-        for file in files {
-            guard let policy = policies[file] else {
-                decision.rejection = PolicyRejection(.failed(.unreadable(file: file, reason: "policy is not loaded")), plugin: file, hook: .filter)
-                return decision
+        if !files.isEmpty {
+            chain.reserveCapacity(globals.count + files.count)
+            for file in files {
+                guard let policy = policies[file] else {
+                    decision.rejection = PolicyRejection(.failed(.unreadable(file: file, reason: "policy is not loaded")), plugin: file, hook: .filter)
+                    return decision
+                }
+                chain.append(policy)
             }
-            chain.append(policy)
         }
-        pushMessage(message)
+        lua_rawgeti(vm.state, CLUA_REGISTRYINDEX, lua_Integer(fieldNamesRef))
+        let namesIndex = vm.top
+        pushMessage(message, names: namesIndex)
         let messageIndex = vm.top
         prepareAccount(account, for: chain)
         defer { accountTableIndex = 0 }
         do throws(PolicyRejection) {
-            try runChain(chain, message: message, messageIndex: messageIndex, into: &decision, resolveRoute: resolveRoute)
+            try runChain(chain, message: message, messageIndex: messageIndex, namesIndex: namesIndex, into: &decision, resolveRoute: resolveRoute)
         } catch {
             decision.rejection = error
         }
@@ -189,68 +206,125 @@ public final class PolicyEngine {
     }
 
     /// The four message hooks in order; the first refusal or failure ends the chain.
-    private func runChain(_ chain: [LoadedPlugin], message: ScriptMessage, messageIndex: Int32, into decision: inout PolicyDecision,
+    ///
+    /// Answers are read straight off the Lua stack in the shape each hook must give (nothing,
+    /// a string, names, an integer); only a wrong answer is converted whole, to say what it was.
+    private func runChain(_ chain: [LoadedPlugin], message: ScriptMessage, messageIndex: Int32, namesIndex: Int32, into decision: inout PolicyDecision,
                           resolveRoute: ([String]?, String) -> Result<[String], PolicyRejection>) throws(PolicyRejection) {
+        let state = vm.state
         // What every hook call returns the stack to: the message, and the account if built.
         let callBase = vm.top
         defer { vm.setTop(callBase) }
 
         for plugin in chain where plugin.has(.filter) {
-            _ = try invoke(plugin, .filter, argument: messageIndex, into: &decision)
+            try invoke(plugin, .filter, argument: messageIndex, into: &decision)
             vm.setTop(callBase)
         }
 
         var source = message.source
         for plugin in chain where plugin.has(.rewriteSender) {
-            switch try invoke(plugin, .rewriteSender, argument: messageIndex, into: &decision) {
-            case .null:
+            try invoke(plugin, .rewriteSender, argument: messageIndex, into: &decision)
+            switch lua_type(state, -1) {
+            case LUA_TNIL:
                 break
-            case .string(let rewritten) where !rewritten.isEmpty:
+            case LUA_TSTRING where lua_rawlen(state, -1) > 0:
+                let rewritten = vm.string(at: -1) ?? ""
                 source = rewritten
                 decision.source = rewritten
-                vm.pushString(rewritten)
-                lua_setfield(vm.state, messageIndex, "source")
-            case let other:
-                throw Self.badAnswer("rewrite_sender must answer a non-empty string or nothing (answered \(other))", plugin, .rewriteSender)
+                setField(.source, fromTop: messageIndex, names: namesIndex)
+            default:
+                throw Self.badAnswer("rewrite_sender must answer a non-empty string or nothing (answered \(vm.value(at: -1)))", plugin, .rewriteSender)
             }
             vm.setTop(callBase)
         }
 
         var answer: [String]?
         for plugin in chain where plugin.has(.route) && answer == nil {
-            let value = try invoke(plugin, .route, argument: messageIndex, into: &decision)
-            vm.setTop(callBase)
-            if value == .null { continue }
-            guard let connectors = Self.connectorList(value) else {
-                throw Self.badAnswer("route must answer a connector name, a list of names, or nothing (answered \(value))", plugin, .route)
+            try invoke(plugin, .route, argument: messageIndex, into: &decision)
+            defer { vm.setTop(callBase) }
+            if lua_type(state, -1) == LUA_TNIL { continue }
+            guard let connectors = connectorNamesAtTop() else {
+                throw Self.badAnswer("route must answer a connector name, a list of names, or nothing (answered \(vm.value(at: -1)))", plugin, .route)
             }
             answer = connectors
             decision.routedBy = plugin.name
         }
         let route = try resolveRoute(answer, source).get()
         decision.route = route
-        vm.push(.list(route.map { .string($0) }))
-        lua_setfield(vm.state, messageIndex, "route")
+        lua_rawgeti(state, namesIndex, lua_Integer(Field.route.rawValue))
+        pushNames(route)
+        lua_rawset(state, messageIndex)
 
         var price = message.price
         var priceAfterGlobals = price
         for (position, plugin) in chain.enumerated() {
             if plugin.has(.bill) {
-                let value = try invoke(plugin, .bill, argument: messageIndex, into: &decision)
-                vm.setTop(callBase)
-                if value != .null {
-                    guard let amount = Self.price(value) else {
-                        throw Self.badAnswer("bill must answer a price in integer minor units, at least 0 (answered \(value))", plugin, .bill)
+                try invoke(plugin, .bill, argument: messageIndex, into: &decision)
+                if lua_type(state, -1) != LUA_TNIL {
+                    guard let amount = priceAtTop() else {
+                        throw Self.badAnswer("bill must answer a price in integer minor units, at least 0 (answered \(vm.value(at: -1)))", plugin, .bill)
                     }
                     price = amount
-                    lua_pushinteger(vm.state, lua_Integer(amount))
-                    lua_setfield(vm.state, messageIndex, "price")
+                    lua_pushinteger(state, lua_Integer(amount))
+                    setField(.price, fromTop: messageIndex, names: namesIndex)
                 }
+                vm.setTop(callBase)
             }
             if position == globals.count - 1 { priceAfterGlobals = price }
         }
         decision.price = price
         if message.reseller != nil { decision.resellerPrice = priceAfterGlobals }
+    }
+
+    /// `msg[field] =` the value at the top of the stack, which stays there.
+    private func setField(_ field: Field, fromTop messageIndex: Int32, names: Int32) {
+        let state = vm.state
+        lua_rawgeti(state, names, lua_Integer(field.rawValue))
+        lua_pushvalue(state, -2)
+        lua_rawset(state, messageIndex)
+    }
+
+    private func pushNames(_ names: [String]) {
+        lua_createtable(vm.state, Int32(clamping: names.count), 0)
+        for (index, name) in names.enumerated() {
+            vm.pushString(name)
+            lua_rawseti(vm.state, -2, lua_Integer(index + 1))
+        }
+    }
+
+    /// A route answer at the top of the stack: one non-empty name, or a list (1…n) of them.
+    private func connectorNamesAtTop() -> [String]? {
+        let state = vm.state
+        switch lua_type(state, -1) {
+        case LUA_TSTRING:
+            guard lua_rawlen(state, -1) > 0, let name = vm.string(at: -1) else { return nil }
+            return [name]
+        case LUA_TTABLE:
+            let count = Int(lua_rawlen(state, -1))
+            guard count > 0, count <= 10_000 else { return nil }
+            var names: [String] = []
+            names.reserveCapacity(count)
+            for position in 1...count {
+                defer { clua_pop(state, 1) }
+                guard lua_rawgeti(state, -1, lua_Integer(position)) == LUA_TSTRING, lua_rawlen(state, -1) > 0,
+                      let name = vm.string(at: -1) else { return nil }
+                names.append(name)
+            }
+            return names
+        default:
+            return nil
+        }
+    }
+
+    /// A bill answer at the top of the stack: an integer, or a float with an integral value, ≥ 0.
+    private func priceAtTop() -> Int? {
+        let state = vm.state
+        guard lua_type(state, -1) == LUA_TNUMBER else { return nil }
+        if clua_isinteger(state, -1) != 0 {
+            let amount = lua_tointegerx(state, -1, nil)
+            return amount >= 0 ? Int(amount) : nil
+        }
+        return Self.price(.number(lua_tonumberx(state, -1, nil)))
     }
 
     private static func badAnswer(_ reason: String, _ plugin: LoadedPlugin, _ hook: Hook) -> PolicyRejection {
@@ -280,7 +354,7 @@ public final class PolicyEngine {
         var ignored = PolicyDecision()
         do throws(PolicyRejection) {
             for plugin in chain where plugin.has(.authenticate) {
-                let value = try invoke(plugin, .authenticate, argument: bindIndex, into: &ignored)
+                let value = try invokeForValue(plugin, .authenticate, argument: bindIndex, into: &ignored)
                 vm.setTop(callBase)
                 switch value {
                 case .null: break
@@ -313,7 +387,7 @@ public final class PolicyEngine {
         var ignored = PolicyDecision()
         do throws(PolicyRejection) {
             for plugin in globals where plugin.has(.routeMO) {
-                let value = try invoke(plugin, .routeMO, argument: moIndex, into: &ignored)
+                let value = try invokeForValue(plugin, .routeMO, argument: moIndex, into: &ignored)
                 vm.setTop(moIndex)
                 switch value {
                 case .null: continue
@@ -340,10 +414,11 @@ public final class PolicyEngine {
         guard plugin.has(hook) else { return .notDefined }
         let base = vm.top
         defer { vm.setTop(base) }
-        pushMessage(message)
+        lua_rawgeti(vm.state, CLUA_REGISTRYINDEX, lua_Integer(fieldNamesRef))
+        pushMessage(message, names: vm.top)
         var ignored = PolicyDecision()
         do throws(PolicyRejection) {
-            return .answer(try invoke(plugin, hook, argument: vm.top, into: &ignored))
+            return .answer(try invokeForValue(plugin, hook, argument: vm.top, into: &ignored))
         } catch {
             switch error.cause {
             case .rejected(let status, let reason): return .rejected(status: status, reason: reason)
@@ -356,7 +431,14 @@ public final class PolicyEngine {
 
     /// Calls one hook with the table at `argument` (and the account, when the hook declares it)
     /// and returns its answer, which stays on the stack until the caller resets the top.
-    private func invoke(_ plugin: LoadedPlugin, _ hook: Hook, argument: Int32, into decision: inout PolicyDecision) throws(PolicyRejection) -> ScriptValue {
+    private func invokeForValue(_ plugin: LoadedPlugin, _ hook: Hook, argument: Int32, into decision: inout PolicyDecision) throws(PolicyRejection) -> ScriptValue {
+        try invoke(plugin, hook, argument: argument, into: &decision)
+        return vm.value(at: -1)
+    }
+
+    /// Calls one hook with the table at `argument` (and the account, when the hook declares it);
+    /// its answer is left at the top of the stack until the caller resets the top.
+    private func invoke(_ plugin: LoadedPlugin, _ hook: Hook, argument: Int32, into decision: inout PolicyDecision) throws(PolicyRejection) {
         let state = vm.state
         lua_rawgeti(state, CLUA_REGISTRYINDEX, lua_Integer(plugin.hooks[hook.index]))
         lua_pushvalue(state, argument)
@@ -366,33 +448,35 @@ public final class PolicyEngine {
             arguments = 2
         }
         vm.host.plugin = plugin.name
-        let started = tracing ? DispatchTime.now().uptimeNanoseconds : 0
+        guard tracing else {
+            switch vm.protectedCall(arguments: arguments, results: 1) {
+            case nil: return
+            case .rejected(let status, let reason)?:
+                throw PolicyRejection(.rejected(status: status, reason: reason), plugin: plugin.name, hook: hook)
+            case .error(let error)?:
+                throw PolicyRejection(.failed(error.naming(file: plugin.file)), plugin: plugin.name, hook: hook)
+            }
+        }
+        let started = DispatchTime.now().uptimeNanoseconds
         let logStart = traceLogs.count
         let failure = vm.protectedCall(arguments: arguments, results: 1)
-        var result: Result<ScriptValue, PolicyRejection>
+        let elapsed = DispatchTime.now().uptimeNanoseconds - started
+        var rejection: PolicyRejection?
+        let answer: String
         switch failure {
         case nil:
-            result = .success(vm.value(at: -1))
+            let value = vm.value(at: -1)
+            answer = value == .null ? "nothing" : value.description
         case .rejected(let status, let reason)?:
-            result = .failure(PolicyRejection(.rejected(status: status, reason: reason), plugin: plugin.name, hook: hook))
+            rejection = PolicyRejection(.rejected(status: status, reason: reason), plugin: plugin.name, hook: hook)
+            answer = "reject \(status) \"\(reason)\""
         case .error(let error)?:
-            result = .failure(PolicyRejection(.failed(error.naming(file: plugin.file)), plugin: plugin.name, hook: hook))
+            rejection = PolicyRejection(.failed(error.naming(file: plugin.file)), plugin: plugin.name, hook: hook)
+            answer = "error: \(error.naming(file: plugin.file))"
         }
-        if tracing {
-            let elapsed = DispatchTime.now().uptimeNanoseconds - started
-            let answer: String
-            switch result {
-            case .success(let value): answer = value == .null ? "nothing" : value.description
-            case .failure(let rejection):
-                switch rejection.cause {
-                case .rejected(let status, let reason): answer = "reject \(status) \"\(reason)\""
-                case .failed(let error): answer = "error: \(error)"
-                }
-            }
-            decision.trace.append(HookCall(plugin: plugin.name, hook: hook, answer: answer, nanoseconds: elapsed,
-                                           logs: Array(traceLogs[logStart...])))
-        }
-        return try result.get()
+        decision.trace.append(HookCall(plugin: plugin.name, hook: hook, answer: answer, nanoseconds: elapsed,
+                                       logs: Array(traceLogs[logStart...])))
+        if let rejection { throw rejection }
     }
 
     /// The `msg` fields, interned once per VM: setting a field by a Lua string already on hand
@@ -442,7 +526,7 @@ public final class PolicyEngine {
     /// table per call: nothing a hook writes in it reaches the next message).
     private func prepareAccount(_ account: ScriptAccount?, for chain: [LoadedPlugin]) {
         accountTableIndex = 0
-        guard let account, chain.contains(where: { $0.wantsAccount.contains(true) }) else { return }
+        guard let account, chain.contains(where: { $0.wantsAnyAccount }) else { return }
         lua_createtable(vm.state, 0, 6)
         vm.setField("system_id", string: account.systemID)
         vm.setField("reseller", string: account.reseller)
@@ -453,12 +537,11 @@ public final class PolicyEngine {
         accountTableIndex = vm.top
     }
 
-    private func pushMessage(_ message: ScriptMessage) {
+    /// Pushes `msg`; `names` is the stack index of the interned field names.
+    private func pushMessage(_ message: ScriptMessage, names: Int32) {
         let state = vm.state
         lua_createtable(state, 0, Int32(Field.allCases.count))
         let table = vm.top
-        lua_rawgeti(state, CLUA_REGISTRYINDEX, lua_Integer(fieldNamesRef))
-        let names = vm.top
         func set(_ field: Field, _ text: String?) {
             guard let text else { return }
             lua_rawgeti(state, names, lua_Integer(field.rawValue))
@@ -496,7 +579,7 @@ public final class PolicyEngine {
         lua_rawset(state, table)
         if let route = message.route {
             lua_rawgeti(state, names, lua_Integer(Field.route.rawValue))
-            vm.push(.list(route.map { .string($0) }))
+            pushNames(route)
             lua_rawset(state, table)
         }
         if let price = message.price { set(.price, price) }
