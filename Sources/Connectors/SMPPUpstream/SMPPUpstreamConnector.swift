@@ -32,6 +32,8 @@ public final class SMPPUpstreamConnector: Connector {
         var receiver = false
         var channel: (any Channel)?
         var link: NIOLoopBound<UpstreamLinkHandler>?
+        /// Brings submits from other threads to the link's loop in bursts (one hop for many).
+        var outbox: LoopMailbox?
         var bound = false
         var inFlight = 0
 
@@ -43,7 +45,7 @@ public final class SMPPUpstreamConnector: Connector {
 
     /// Where a submit goes, decided under the lock.
     private enum Pick {
-        case chosen(slot: Int, link: NIOLoopBound<UpstreamLinkHandler>, wait: Double)
+        case chosen(slot: Int, link: NIOLoopBound<UpstreamLinkHandler>, outbox: LoopMailbox?, wait: Double)
         case refused(SubmitOutcome)
     }
 
@@ -183,11 +185,20 @@ public final class SMPPUpstreamConnector: Connector {
     // MARK: Submitting
 
     public func submit(_ message: Message) async -> SubmitOutcome {
+        await withCheckedContinuation { continuation in
+            submit(message) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// No task per message: the submit is written from the link's event loop and answered
+    /// from there when the response arrives.
+    public func submit(_ message: Message, answered: @escaping @Sendable (SubmitOutcome) -> Void) {
         let tlvs: TLVList
         do {
             tlvs = try TLVList(encoded: message.tlvs)
         } catch {
-            return .permanentFailure(status: CommandStatus.invalidTLVStream.rawValue, reason: "the message's optional parameters: \(error)")
+            answerLater(.permanentFailure(status: CommandStatus.invalidTLVStream.rawValue, reason: "the message's optional parameters: \(error)"), answered)
+            return
         }
         let now = Self.now()
         let pick = state.withLockedValue { state -> Pick in
@@ -220,41 +231,63 @@ public final class SMPPUpstreamConnector: Connector {
             state.nextSlot = (index + 1) % count
             state.slots[index].inFlight += 1
             state.counters.submitted += 1
-            return .chosen(slot: index, link: link, wait: wait)
+            return .chosen(slot: index, link: link, outbox: state.slots[index].outbox, wait: wait)
         }
-        let slot: Int
-        let link: NIOLoopBound<UpstreamLinkHandler>
         switch pick {
         case .refused(let outcome):
-            return outcome
-        case .chosen(let index, let chosenLink, let wait):
-            slot = index
-            link = chosenLink
-            if wait > 0 { try? await Task.sleep(nanoseconds: UInt64(wait * 1e9)) }
+            answerLater(outcome, answered)
+        case .chosen(let slot, let link, let outbox, let wait):
+            let body = PDU.Body.submitSM(UpstreamPDUMapping.submitSM(message))
+            guard wait <= 0 else {
+                Task {
+                    try? await Task.sleep(nanoseconds: UInt64(wait * 1e9))
+                    self.send(body, tlvs: tlvs, slot: slot, link: link, outbox: outbox, answered: answered)
+                }
+                return
+            }
+            send(body, tlvs: tlvs, slot: slot, link: link, outbox: outbox, answered: answered)
         }
+    }
 
-        let body = PDU.Body.submitSM(UpstreamPDUMapping.submitSM(message))
+    /// Writes the submit on the link's loop (now, when already there) and answers from there.
+    private func send(_ body: PDU.Body, tlvs: TLVList, slot: Int, link: NIOLoopBound<UpstreamLinkHandler>, outbox: LoopMailbox?,
+                      answered: @escaping @Sendable (SubmitOutcome) -> Void) {
         let loop = link.eventLoop
-        let promise = loop.makePromise(of: PDU.self)
-        loop.execute { link.value.send(body, tlvs: tlvs, promise: promise) }
-        let sentAt = Self.now()
-        let outcome: SubmitOutcome
-        let wasThrottled: Bool
-        let answered: Bool
-        do {
-            let response = try await promise.futureResult.get()
-            outcome = UpstreamPDUMapping.outcome(of: response)
-            wasThrottled = response.commandStatus == .throttled || response.commandStatus == .messageQueueFull
-            answered = true
-        } catch {
-            outcome = UpstreamPDUMapping.outcome(of: error)
-            wasThrottled = false
-            answered = false
+        let write: LoopMailbox.Job = {
+            let promise = loop.makePromise(of: PDU.self)
+            let sentAt = Self.now()
+            promise.futureResult.assumeIsolated().whenComplete { result in
+                let outcome: SubmitOutcome
+                let throttled: Bool
+                switch result {
+                case .success(let response):
+                    outcome = UpstreamPDUMapping.outcome(of: response)
+                    throttled = response.commandStatus == .throttled || response.commandStatus == .messageQueueFull
+                case .failure(let error):
+                    outcome = UpstreamPDUMapping.outcome(of: error)
+                    throttled = false
+                }
+                let answeredAt = Self.now()
+                let responded = (try? result.get()) != nil
+                self.finish(slot: slot, outcome: outcome, throttled: throttled, answered: responded,
+                            latency: answeredAt - sentAt, now: answeredAt)
+                answered(outcome)
+            }
+            link.value.send(body, tlvs: tlvs, promise: promise)
         }
-        let answeredAt = Self.now()
-        finish(slot: slot, outcome: outcome, throttled: wasThrottled, answered: answered,
-               latency: answeredAt - sentAt, now: answeredAt)
-        return outcome
+        if loop.inEventLoop {
+            write()
+        } else if let outbox {
+            outbox.post(write)
+        } else {
+            loop.execute(write)
+        }
+    }
+
+    /// An answer known before anything was sent, given from another thread: the dispatcher
+    /// never hears back inside its own call (it would pump again, one frame deeper per message).
+    private func answerLater(_ outcome: SubmitOutcome, _ answered: @escaping @Sendable (SubmitOutcome) -> Void) {
+        group.any().execute { answered(outcome) }
     }
 
     private func finish(slot: Int, outcome: SubmitOutcome, throttled: Bool, answered: Bool, latency: Double, now: Double) {
@@ -383,6 +416,9 @@ public final class SMPPUpstreamConnector: Connector {
             let stillWanted = state.withLockedValue { state -> Bool in
                 guard !state.stopped, connected.isActive else { return false }
                 state.slots[index].link = link
+                state.slots[index].outbox = LoopMailbox(loop: connected.eventLoop) { jobs in
+                    for job in jobs { job() }
+                }
                 state.slots[index].bound = true
                 state.counters.binds += 1
                 return true

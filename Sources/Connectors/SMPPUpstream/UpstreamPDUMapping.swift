@@ -112,16 +112,8 @@ enum UpstreamPDUMapping {
     /// A receipt date (UTC by convention; receipts carry no zone) as a `Date`.
     static func date(_ receiptDate: ReceiptDate) -> Date? {
         guard let c = receiptDate.components else { return nil }
-        var components = DateComponents()
-        components.year = c.year < 100 ? 2000 + c.year : c.year
-        components.month = c.month
-        components.day = c.day
-        components.hour = c.hour
-        components.minute = c.minute
-        components.second = c.second ?? 0
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        return calendar.date(from: components)
+        return UTCTime.date(year: c.year < 100 ? 2000 + c.year : c.year, month: c.month, day: c.day,
+                            hour: c.hour, minute: c.minute, second: c.second ?? 0)
     }
 
     static func mobileOriginated(_ pdu: PDU) -> MobileOriginatedMessage? {

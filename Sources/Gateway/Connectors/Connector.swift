@@ -19,6 +19,11 @@ public protocol Connector: AnyObject, Sendable {
     func start(delegate: any ConnectorDelegate) async throws
     /// Hands one message to the upstream and reports how it answered.
     func submit(_ message: Message) async -> SubmitOutcome
+    /// The same, reporting through `answered` (once, from any thread, never before this call
+    /// returns). The dispatcher uses this form: a connector that can answer from its event loop
+    /// spares every message a task and two thread hops. The default runs `submit(_:) async` in
+    /// a task.
+    func submit(_ message: Message, answered: @escaping @Sendable (SubmitOutcome) -> Void)
     /// Messages this connector acknowledged before a restart and that still await a receipt,
     /// for connectors that produce receipts themselves (the simulator).
     func resume(awaitingReceipt messages: [Message]) async
@@ -30,6 +35,9 @@ public protocol Connector: AnyObject, Sendable {
 
 extension Connector {
     public var supportsBroadcast: Bool { false }
+    public func submit(_ message: Message, answered: @escaping @Sendable (SubmitOutcome) -> Void) {
+        Task { answered(await submit(message)) }
+    }
     public func resume(awaitingReceipt messages: [Message]) async {}
 }
 

@@ -259,8 +259,7 @@ public final class Dispatcher: Sendable {
                 finish(item.message, state: .expired, errorCode: 0, detail: "validity period ended before it could be sent")
                 continue
             }
-            Task {
-                let outcome = await lane.connector.submit(item.message)
+            lane.connector.submit(item.message) { outcome in
                 if case .busy = outcome {
                     // Not an attempt: back to the head of the line until the connector has room
                     // (the line of the connector's replacement, if a reload replaced it).

@@ -168,18 +168,10 @@ extension Submission {
                 + Double(time.hour) * 3600 + Double(time.minute) * 60 + Double(time.second) + Double(time.tenths) / 10
             return .success(now.addingTimeInterval(seconds))
         case .absolute(let quarterHours):
-            var components = DateComponents()
-            components.year = 2000 + time.year
-            components.month = time.month
-            components.day = time.day
-            components.hour = time.hour
-            components.minute = time.minute
-            components.second = time.second
-            components.timeZone = TimeZone(secondsFromGMT: quarterHours * 15 * 60)
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(secondsFromGMT: 0) ?? .current
-            guard let date = calendar.date(from: components) else { return .failure(TimeProblem()) }
-            return .success(date.addingTimeInterval(Double(time.tenths) / 10))
+            // The fields are local time at UTC + quarterHours × 15 minutes.
+            guard let local = UTCTime.date(year: 2000 + time.year, month: time.month, day: time.day,
+                                           hour: time.hour, minute: time.minute, second: time.second) else { return .failure(TimeProblem()) }
+            return .success(local.addingTimeInterval(Double(time.tenths) / 10 - Double(quarterHours * 15 * 60)))
         }
     }
 }

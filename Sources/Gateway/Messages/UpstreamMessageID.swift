@@ -9,8 +9,8 @@ public enum UpstreamMessageID {
     public static func canonical(_ raw: String) -> String {
         let lowered = trimmed(raw)
         if lowered.isEmpty { return lowered }
-        if lowered.allSatisfy(\.isDecimalDigitASCII) { return stripZeros(lowered) }
-        if lowered.allSatisfy(\.isHexDigitASCII), lowered.count <= 16, let value = UInt64(lowered, radix: 16) {
+        if lowered.isDecimalDigitsASCII { return stripZeros(lowered) }
+        if lowered.isHexDigitsASCII, lowered.utf8.count <= 16, let value = UInt64(lowered, radix: 16) {
             return String(value)
         }
         return lowered
@@ -20,10 +20,10 @@ public enum UpstreamMessageID {
     public static func candidates(_ raw: String) -> [String] {
         let lowered = trimmed(raw)
         var keys = [canonical(raw)]
-        if lowered.allSatisfy(\.isHexDigitASCII), lowered.count <= 16, let value = UInt64(lowered, radix: 16) {
+        if lowered.isHexDigitsASCII, lowered.utf8.count <= 16, let value = UInt64(lowered, radix: 16) {
             keys.append(String(value))
         }
-        if lowered.allSatisfy(\.isDecimalDigitASCII), let value = UInt64(stripZeros(lowered)) {
+        if lowered.isDecimalDigitsASCII, let value = UInt64(stripZeros(lowered)) {
             keys.append(String(value, radix: 16))
         }
         var seen = Set<String>()
@@ -31,7 +31,18 @@ public enum UpstreamMessageID {
     }
 
     private static func trimmed(_ raw: String) -> String {
-        String(raw.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "\0" }).lowercased()
+        // Ids are ASCII in practice: that case goes octet by octet, without Unicode tables.
+        var octets: [UInt8] = []
+        octets.reserveCapacity(raw.utf8.count)
+        for octet in raw.utf8 {
+            switch octet {
+            case 0x80...: return String(raw.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "\0" }).lowercased()
+            case 0x00, 0x09...0x0D, 0x20: continue
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): octets.append(octet + 0x20)
+            default: octets.append(octet)
+            }
+        }
+        return String(decoding: octets, as: UTF8.self)
     }
 
     private static func stripZeros(_ digits: String) -> String {
@@ -40,7 +51,12 @@ public enum UpstreamMessageID {
     }
 }
 
-extension Character {
-    var isDecimalDigitASCII: Bool { isASCII && isNumber }
-    var isHexDigitASCII: Bool { isASCII && isHexDigit }
+extension String {
+    var isDecimalDigitsASCII: Bool { utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
+    var isHexDigitsASCII: Bool {
+        utf8.allSatisfy {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+                || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains($0)
+        }
+    }
 }

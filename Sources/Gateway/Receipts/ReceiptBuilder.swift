@@ -15,7 +15,7 @@ public enum ReceiptBuilder {
             submitDate: receiptDate(submittedAt),
             doneDate: receiptDate(doneAt),
             stat: smppState(state),
-            err: String(format: "%03d", min(999, max(0, errorCode))),
+            err: UTCTime.digits(min(999, max(0, errorCode)), width: 3),
             text: textStart(shortMessage, dataCoding: dataCoding, esmClass: esmClass))
         let built = try DeliverSM.receipt(
             receipt,
@@ -40,25 +40,8 @@ public enum ReceiptBuilder {
     /// The date in UTC, computed from the epoch directly: `Calendar` costs more than the rest of
     /// the receipt put together on the hot path.
     public static func receiptDate(_ date: Date) -> ReceiptDate {
-        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let secondOfDay = Int(seconds - days * 86_400)
-        let (year, month, day) = civilDate(daysSince1970: days)
-        return ReceiptDate(year: year % 100, month: month, day: day, hour: secondOfDay / 3600, minute: secondOfDay / 60 % 60)
-    }
-
-    /// Proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
-    static func civilDate(daysSince1970: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = daysSince1970 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
+        let time = UTCTime(date)
+        return ReceiptDate(year: time.year % 100, month: time.month, day: time.day, hour: time.hour, minute: time.minute)
     }
 
     /// The first 20 characters of the message, for `text:`; empty for binary content.
@@ -68,11 +51,34 @@ public enum ReceiptBuilder {
             userData = shortMessage[(Int(length) + 1)...]
         }
         guard let text = try? TextDecoder().decode(userData, dataCoding: DataCoding(rawValue: dataCoding)) else { return "" }
-        // The receipt text must stay printable single-line ASCII-ish for the classic parsers.
-        let cleaned = text.prefix(20).map { character -> Character in
+        return printableStart(text)
+    }
+
+    /// The first 20 characters on one line, in ASCII (others become "?"): the receipt text must
+    /// stay printable for the classic parsers. Most texts are ASCII, and are done octet by octet
+    /// without the Unicode tables `Character` consults.
+    public static func printableStart(_ text: String) -> String {
+        var octets: [UInt8] = []
+        octets.reserveCapacity(20)
+        var afterCarriageReturn = false
+        for octet in text.utf8 {
+            if octet >= 0x80 { return printableStartSlowly(text) }
+            // "\r\n" is one character, as `Character` counts.
+            if octet == 0x0A, afterCarriageReturn {
+                afterCarriageReturn = false
+                continue
+            }
+            if octets.count == 20 { break }
+            afterCarriageReturn = octet == 0x0D
+            octets.append((0x0A...0x0D).contains(octet) ? UInt8(ascii: " ") : octet)
+        }
+        return String(decoding: octets, as: UTF8.self)
+    }
+
+    private static func printableStartSlowly(_ text: String) -> String {
+        String(text.prefix(20).map { character -> Character in
             if character.isNewline { return " " }
             return character.isASCII ? character : "?"
-        }
-        return String(cleaned)
+        })
     }
 }

@@ -51,7 +51,13 @@ public final class ClientSession: Sendable {
         self.channel = channel
         self.window = max(1, window)
         flow = NIOLoopBound(Flow(), eventLoop: channel.eventLoop)
+        incoming = LoopMailbox(loop: channel.eventLoop) { jobs in
+            for job in jobs { job() }
+        }
     }
+
+    /// Deliveries handed over from other threads (the receipt task), brought to the loop in bursts.
+    private let incoming: LoopMailbox
 
     private let window: Int
 
@@ -64,7 +70,7 @@ public final class ClientSession: Sendable {
         if channel.eventLoop.inEventLoop {
             enqueue(delivery)
         } else {
-            channel.eventLoop.execute { self.enqueue(delivery) }
+            incoming.post { self.enqueue(delivery) }
         }
         return promise.futureResult
     }

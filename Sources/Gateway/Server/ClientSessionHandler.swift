@@ -23,6 +23,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private var clientIP: String?
     private var binding = false
     private var logger: Logger
+    /// Answers that became ready on the store's thread; run on this loop in bursts.
+    private var answers: LoopMailbox?
+    /// While a burst of answers runs: responses are written, and flushed once at its end.
+    private var answering = false
 
     init(gateway: TernGateway, settings: ServerSettings, isTLS: Bool, activity: SessionActivity = SessionActivity()) {
         self.gateway = gateway
@@ -30,6 +34,30 @@ final class ClientSessionHandler: ChannelInboundHandler {
         self.isTLS = isTLS
         self.activity = activity
         logger = gateway.logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let contextBox = NIOLoopBound(context, eventLoop: context.eventLoop)
+        answers = LoopMailbox(loop: context.eventLoop) { jobs in
+            handler.value.answerBurst(jobs, context: contextBox.value)
+        }
+    }
+
+    private func answerBurst(_ jobs: [LoopMailbox.Job], context: ChannelHandlerContext) {
+        answering = true
+        for job in jobs { job() }
+        answering = false
+        context.flush()
+    }
+
+    /// Writes a response; flushed now, or at the end of the burst of answers in progress.
+    private func send(_ response: PDU, context: ChannelHandlerContext) {
+        if answering {
+            context.write(wrapOutboundOut(.response(response)), promise: nil)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.response(response)), promise: nil)
+        }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -243,8 +271,9 @@ final class ClientSessionHandler: ChannelInboundHandler {
             return (id: item.message.id, address: Address(ton: TypeOfNumber(rawValue: destination.ton),
                                                           npi: NumberingPlanIndicator(rawValue: destination.npi), value: destination.value))
         }
+        let answers = self.answers
         gateway.accept(items) { result in
-            loop.execute {
+            let answer: LoopMailbox.Job = {
                 let handler = handler.value
                 let context = contextBox.value
                 handler.activity.answered()
@@ -270,6 +299,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
                     handler.respondError(to: pdu, status: .systemError, context: context)
                 }
             }
+            if let answers { answers.post(answer) } else { loop.execute(answer) }
         }
     }
 
@@ -295,7 +325,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
         guard context.channel.isActive else { return }
         let resp = SubmitSMResp(messageID: messageID.description)
         let body: PDU.Body = pdu.commandID == .dataSM ? .dataSMResp(resp) : .submitSMResp(resp)
-        context.writeAndFlush(wrapOutboundOut(.response(PDU(body, sequenceNumber: pdu.sequenceNumber, tlvs: congestionTLVs()))), promise: nil)
+        send(PDU(body, sequenceNumber: pdu.sequenceNumber, tlvs: congestionTLVs()), context: context)
     }
 
     private func respondMulti(pdu: PDU, messageID: MessageID?, failures: [(Address, SubmissionRejection)], status: CommandStatus, context: ChannelHandlerContext) {
@@ -303,7 +333,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
         guard context.channel.isActive else { return }
         let unsuccessful = failures.map { UnsuccessfulSME(address: $0.0, errorStatusCode: $0.1.status) }
         let resp = SubmitMultiResp(messageID: messageID?.description ?? "", unsuccessful: unsuccessful)
-        context.writeAndFlush(wrapOutboundOut(.response(PDU(.submitMultiResp(resp), sequenceNumber: pdu.sequenceNumber, status: status, tlvs: congestionTLVs()))), promise: nil)
+        send(PDU(.submitMultiResp(resp), sequenceNumber: pdu.sequenceNumber, status: status, tlvs: congestionTLVs()), context: context)
     }
 
     /// SMPP 5.0 clients learn our load from every response (congestion_state, 0–100).
@@ -324,7 +354,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private func respondError(to pdu: PDU, status: CommandStatus, context: ChannelHandlerContext) {
         guard context.channel.isActive,
               let response = PDU.errorResponse(to: pdu.commandID, status: status, sequenceNumber: pdu.sequenceNumber) else { return }
-        context.writeAndFlush(wrapOutboundOut(.response(response)), promise: nil)
+        send(response, context: context)
     }
 
     // MARK: query, cancel, replace
@@ -422,18 +452,20 @@ final class ClientSessionHandler: ChannelInboundHandler {
         let loop = context.eventLoop
         let handlerBox = NIOLoopBound(self, eventLoop: loop)
         let contextBox = NIOLoopBound(context, eventLoop: loop)
+        let answers = self.answers
         gateway.committer.enqueue(write) { result in
-            loop.execute {
+            let answer: LoopMailbox.Job = {
                 let handler = handlerBox.value
                 let context = contextBox.value
                 guard context.channel.isActive else { return }
                 switch result {
                 case .success:
-                    context.writeAndFlush(handler.wrapOutboundOut(.response(response)), promise: nil)
+                    handler.send(response, context: context)
                 case .failure:
                     handler.respondError(to: request, status: .systemError, context: context)
                 }
             }
+            if let answers { answers.post(answer) } else { loop.execute(answer) }
         }
     }
 }

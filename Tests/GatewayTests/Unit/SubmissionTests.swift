@@ -84,6 +84,17 @@ struct SubmissionTests {
         #expect(try TLVList(encoded: withSAR.tlvs).sar?.total == 3)
     }
 
+    @Test("an absolute validity period with a zone is kept as the UTC moment it names")
+    func zonedValidity() throws {
+        // 12:00 at UTC+2 (8 quarter hours) is 10:00 UTC; 12:00 at UTC-1:15 is 13:15 UTC.
+        let ahead = try submission({ $0.validityPeriod = "280315120000008+" })
+            .message(id: MessageID(rawValue: 1), account: account, now: now, defaultValiditySeconds: 60)
+        #expect(ahead.expiresAt.map(SMPPTimeFormat.absolute) == "280315100000000+")
+        let behind = try submission({ $0.validityPeriod = "280315120000005-" })
+            .message(id: MessageID(rawValue: 2), account: account, now: now, defaultValiditySeconds: 60)
+        #expect(behind.expiresAt.map(SMPPTimeFormat.absolute) == "280315131500000+")
+    }
+
     @Test("a stored message becomes the same submit_sm toward the upstream, asking for a receipt")
     func upstreamSubmit() throws {
         var tlvs = TLVList()
@@ -137,5 +148,49 @@ struct ReceiptDateTests {
             let expected = ReceiptDate(year: (c.year ?? 0) % 100, month: c.month ?? 0, day: c.day ?? 0, hour: c.hour ?? 0, minute: c.minute ?? 0)
             #expect(ReceiptBuilder.receiptDate(date) == expected)
         }
+    }
+
+    @Test("fields back to a moment agree with the calendar, and absolute SMPP times print them")
+    func fieldsBackToDates() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let date = Date(timeIntervalSince1970: Double(Int64.random(in: -2_000_000_000...5_000_000_000, using: &generator)))
+            let time = UTCTime(date)
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+            #expect([time.year, time.month, time.day, time.hour, time.minute, time.second] == [c.year, c.month, c.day, c.hour, c.minute, c.second])
+            #expect(UTCTime.date(year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second) == date)
+        }
+        // A leap day, the day after, and a day past a month's end (rolls over, as Calendar does).
+        let leap = try #require(UTCTime.date(year: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 59))
+        #expect(SMPPTimeFormat.absolute(leap) == "240229235959000+")
+        #expect(SMPPTimeFormat.absolute(leap.addingTimeInterval(1)) == "240301000000000+")
+        #expect(UTCTime.date(year: 2023, month: 2, day: 29, hour: 0, minute: 0, second: 0) == UTCTime.date(year: 2023, month: 3, day: 1, hour: 0, minute: 0, second: 0))
+        #expect(UTCTime.date(year: 2023, month: 13, day: 1, hour: 0, minute: 0, second: 0) == nil)
+        #expect(UTCTime.date(year: 2023, month: 1, day: 1, hour: 24, minute: 0, second: 0) == nil)
+    }
+
+    @Test("receipt text: the first 20 characters on one line, ASCII only")
+    func receiptTextStart() {
+        #expect(ReceiptBuilder.printableStart("Your code is 123456. It expires soon.") == "Your code is 123456.")
+        #expect(ReceiptBuilder.printableStart("line one\nline two\r\nthree and more") == "line one line two th")
+        #expect(ReceiptBuilder.printableStart("a\r\nb") == "a b")
+        #expect(ReceiptBuilder.printableStart("Grüße aus Köln, wie geht es?") == "Gr??e aus K?ln, wie ")
+        #expect(ReceiptBuilder.printableStart("") == "")
+    }
+}
+
+@Suite("Upstream message ids")
+struct UpstreamMessageIDTests {
+    @Test("ids are compared without case, spaces, NULs or leading zeros, hex as decimal")
+    func canonicalForms() {
+        #expect(UpstreamMessageID.canonical(" 00ABCDEF\0") == String(0xABCDEF))
+        #expect(UpstreamMessageID.canonical("000123") == "123")
+        #expect(UpstreamMessageID.canonical("msg-XYZ 1") == "msg-xyz1")
+        #expect(UpstreamMessageID.canonical("\u{00A0}42\u{2003}") == "42")
+        #expect(UpstreamMessageID.canonical("ÄBC") == "äbc")
+        #expect(UpstreamMessageID.candidates("0000ff") == ["255"])
+        #expect(UpstreamMessageID.candidates("255") == ["255", "597", "ff"])
     }
 }
