@@ -142,7 +142,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             // Encoded before the machine numbers it: a PDU that breaks a field limit is refused
             // here and never holds a window slot. The sequence number is patched in afterwards.
             var request = PDU(body, sequenceNumber: 0, tlvs: tlvs)
-            var buffer = context.channel.allocator.buffer(capacity: 64 + tlvs.encodedLength)
+            var buffer = context.channel.allocator.buffer(capacity: Self.bufferCapacity + tlvs.encodedLength)
             do {
                 try request.encode(into: &buffer)
             } catch {
@@ -240,8 +240,13 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     }
 
     /// Encodes and writes a PDU; one that breaks a field limit fails `promise` and is not sent.
+    /// Room for a PDU before its TLVs. The encoder reserves the body's size bound at once (a
+    /// submit_sm_resp's is 81 octets, a submit_sm with a 160-octet text about 300), and a
+    /// buffer that must grow for it costs a second allocation and a copy per PDU.
+    static let bufferCapacity = 320
+
     private func write(_ pdu: PDU, context: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
-        var buffer = context.channel.allocator.buffer(capacity: 64 + pdu.tlvs.encodedLength)
+        var buffer = context.channel.allocator.buffer(capacity: Self.bufferCapacity + pdu.tlvs.encodedLength)
         do {
             try pdu.encode(into: &buffer)
         } catch {
