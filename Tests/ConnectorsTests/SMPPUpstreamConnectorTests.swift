@@ -303,6 +303,17 @@ struct SMPPUpstreamConnectorTests {
         #expect(!UpstreamPDUMapping.lifecycle(.enroute).isFinal)
     }
 
+    @Test("a receipt's err: text is read as digits, spaces around them allowed")
+    func errorCodeText() {
+        #expect(UpstreamPDUMapping.errorCode(.text("000")) == 0)
+        #expect(UpstreamPDUMapping.errorCode(.text("034")) == 34)
+        #expect(UpstreamPDUMapping.errorCode(.text(" 12 ")) == 12)
+        #expect(UpstreamPDUMapping.errorCode(.text("1 2")) == 0)
+        #expect(UpstreamPDUMapping.errorCode(.text("0x1")) == 0)
+        #expect(UpstreamPDUMapping.errorCode(.text("")) == 0)
+        #expect(UpstreamPDUMapping.errorCode(.network(type: 3, code: 0x45)) == 0x45)
+    }
+
     @Test("submit_sm_resp statuses: throttled, queue full and system error are temporary, others permanent")
     func outcomeMapping() {
         func response(_ status: CommandStatus, id: String? = nil) -> PDU {

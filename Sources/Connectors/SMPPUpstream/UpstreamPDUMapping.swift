@@ -104,9 +104,29 @@ enum UpstreamPDUMapping {
     static func errorCode(_ error: ReceivedReceipt.ErrorCode?) -> Int {
         switch error {
         case .network(_, let code): return Int(code)
-        case .text(let text): return Int(text.trimmingCharacters(in: .whitespaces)) ?? 0
+        case .text(let text): return decimal(text) ?? 0
         case nil: return 0
         }
+    }
+
+    /// The receipt's `err:` digits (spaces around them allowed); nil when it holds anything else.
+    /// By octets: Foundation's trimming costs more than the rest of reading a receipt.
+    static func decimal(_ text: String) -> Int? {
+        var value = 0
+        var digits = 0
+        var trailing = false
+        for octet in text.utf8 {
+            switch octet {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"):
+                if digits > 0 { trailing = true }
+            case UInt8(ascii: "0")...UInt8(ascii: "9") where !trailing && digits < 18:
+                value = value * 10 + Int(octet - UInt8(ascii: "0"))
+                digits += 1
+            default:
+                return nil
+            }
+        }
+        return digits > 0 ? value : nil
     }
 
     /// A receipt date (UTC by convention; receipts carry no zone) as a `Date`.
