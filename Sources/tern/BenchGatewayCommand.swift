@@ -61,7 +61,11 @@ struct BenchRig {
                 _ = try await store.changeCredit(.topUp(accountID: id, amount: 1_000_000_000, reason: "bench", actor: "bench"))
             }
         } else {
-            _ = try await store.insertAccount(Account(systemID: systemID, passwordHash: PasswordHash(hashing: password), maxBinds: 0))
+            let id = try await store.insertAccount(Account(systemID: systemID, passwordHash: PasswordHash(hashing: password), maxBinds: 0)).id ?? 0
+            if !plugins.isEmpty {
+                // prefix_pricing bills every message: without credit each would be refused.
+                _ = try await store.changeCredit(.topUp(accountID: id, amount: 1_000_000_000, reason: "bench", actor: "bench"))
+            }
         }
         let server = SMPPServer(gateway: gateway, group: serverGroup, tls: nil)
         let addresses = try await server.start()

@@ -1,0 +1,26 @@
+import Foundation
+import Testing
+
+/// `tern bench gateway` end to end, small: the figures it prints are only worth something if
+/// every message it sends is acknowledged and comes back with a receipt, in each of its modes.
+@Suite("tern bench gateway as a process", .serialized)
+struct BenchProcessTests {
+    static func bench(_ extra: [String]) async throws -> String {
+        let arguments = ["bench", "gateway", "--count", "300", "--sessions", "2", "--window", "32",
+                         "--upstream-sessions", "1", "--upstream-window", "64", "--receipt-timeout", "30"] + extra
+        let result = try await runTern(arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        return result.stdout
+    }
+
+    @Test("without plugins, with the shipped plugins (which bill), and charged to a reseller's user")
+    func everyModeDeliversEverything() async throws {
+        let plugins = CheckConfigTests.root.appendingPathComponent("plugins").path
+        for extra in [[], ["--plugins", "--plugin-directory", plugins], ["--charged"]] {
+            let output = try await Self.bench(extra)
+            #expect(output.contains("acknowledged: 300 in"), "\(extra): \(output)")
+            #expect(output.contains("receipts back at the clients: 300 in"), "\(extra): \(output)")
+            #expect(!output.contains("refused:"), "\(extra): \(output)")
+        }
+    }
+}
