@@ -117,7 +117,10 @@ public final class GroupCommitter: Sendable {
                 logger.error("store commit failed", metadata: ["writes": "\(batch.writes.count)", "error": "\(error)"])
                 result = .failure(error)
             }
-            for completion in batch.completions { completion(result) }
+            // The next commit starts at once: what the completions do (answer clients, hand
+            // messages to connectors, build receipts) runs beside it instead of ahead of it.
+            let completions = batch.completions
+            Task { for completion in completions { completion(result) } }
         }
     }
 }
