@@ -324,7 +324,8 @@ public final class PolicyEngine {
             let amount = lua_tointegerx(state, -1, nil)
             return amount >= 0 ? Int(amount) : nil
         }
-        return Self.price(.number(lua_tonumberx(state, -1, nil)))
+        let amount = lua_tonumberx(state, -1, nil)
+        return amount >= 0 && amount == amount.rounded() && amount < 1e15 ? Int(amount) : nil
     }
 
     private static func badAnswer(_ reason: String, _ plugin: LoadedPlugin, _ hook: Hook) -> PolicyRejection {
@@ -592,24 +593,6 @@ public final class PolicyEngine {
             lua_rawset(state, table)
         }
         vm.setTop(table)
-    }
-
-    static func connectorList(_ value: ScriptValue) -> [String]? {
-        switch value {
-        case .string(let name) where !name.isEmpty: return [name]
-        case .list(let values):
-            let names = values.compactMap(\.string)
-            return names.count == values.count && !names.contains("") ? names : nil
-        default: return nil
-        }
-    }
-
-    static func price(_ value: ScriptValue) -> Int? {
-        switch value {
-        case .integer(let amount) where amount >= 0: return Int(amount)
-        case .number(let amount) where amount >= 0 && amount == amount.rounded() && amount < 1e15: return Int(amount)
-        default: return nil
-        }
     }
 }
 

@@ -58,6 +58,12 @@ import Testing
             ("return { route = function(msg) return { 1, 2 } end }", .route),
             ("return { bill = function(msg) return -1 end }", .bill),
             ("return { bill = function(msg) return 1.5 end }", .bill),
+            ("return { rewrite_sender = function(msg) return '' end }", .rewriteSender),
+            ("return { route = function(msg) return '' end }", .route),
+            ("return { route = function(msg) return { 'a', '' } end }", .route),
+            ("return { route = function(msg) return {} end }", .route),
+            ("return { route = function(msg) return true end }", .route),
+            ("return { bill = function(msg) return '12' end }", .bill),
         ]
         for (text, hook) in cases {
             let vm = try engine([plugin("bad", text)])
@@ -68,6 +74,34 @@ import Testing
             }
             #expect(decision.rejection?.hook == hook)
         }
+    }
+
+    @Test func answersAreReadInEachShapeAHookMayGive() throws {
+        let vm = try engine([plugin("shapes", """
+            return {
+                rewrite_sender = function(msg) return "Shop" end,
+                route = function(msg) if msg.text == "one" then return "a" end return { "b", "c" } end,
+                bill = function(msg) if msg.text == "one" then return 2.0 end return 7 end,
+            }
+            """)])
+        let one = vm.evaluate(message(text: "one"), policies: [], resolveRoute: configRoute)
+        #expect(one.rejection == nil)
+        #expect(one.source == "Shop")
+        #expect(one.route == ["a"])
+        #expect(one.price == 2)
+        let two = vm.evaluate(message(text: "two"), policies: [], resolveRoute: configRoute)
+        #expect(two.route == ["b", "c"])
+        #expect(two.price == 7)
+        #expect(vm.vm.top == 0)
+
+        // A wrong answer is shown whole in the reason.
+        let bad = try engine([plugin("bad", "return { route = function(msg) return { 1, 2 } end }")])
+        let decision = bad.evaluate(message(), policies: [], resolveRoute: configRoute)
+        guard case .failed(.badAnswer(let reason))? = decision.rejection?.cause else {
+            Issue.record("\(String(describing: decision.rejection))")
+            return
+        }
+        #expect(reason.contains("answered {1, 2}"), "\(reason)")
     }
 
     @Test func aMissingPolicyRejects() throws {
