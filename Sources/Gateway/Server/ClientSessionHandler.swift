@@ -48,7 +48,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
         answering = true
         for job in jobs { job() }
         answering = false
-        context.flush()
+        if context.channel.isActive { context.flush() }
     }
 
     /// Writes a response; flushed now, or at the end of the burst of answers in progress.
