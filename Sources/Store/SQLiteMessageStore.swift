@@ -11,6 +11,8 @@ import Logging
 /// are never blocked.
 public final class SQLiteMessageStore: MessageStore {
     let pool: DatabasePool
+    /// Checkpoints the log off the commit path.
+    let checkpointer: WALCheckpointer
     private let logger = Logger(label: "tern.store.sqlite")
 
     /// How long a connection waits for another process's lock (a second gateway, a backup tool)
@@ -43,7 +45,11 @@ public final class SQLiteMessageStore: MessageStore {
             // Index inserts (destination, upstream key) land on pages all over their b-trees;
             // SQLite's default 2 MB cache would re-read them from the file in every batch.
             try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKilobytes)")
+            // Commits never checkpoint: `WALCheckpointer` does, from its own connection.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
+        checkpointer = try WALCheckpointer(path: path)
+        checkpointer.start()
     }
 
     public func migrate() async throws {
@@ -57,6 +63,7 @@ public final class SQLiteMessageStore: MessageStore {
     }
 
     public func close() async throws {
+        try await checkpointer.stop()
         try pool.close()
     }
 
