@@ -259,16 +259,17 @@ public final class SMPPUpstreamConnector: Connector {
             promise.futureResult.assumeIsolated().whenComplete { result in
                 let outcome: SubmitOutcome
                 let throttled: Bool
+                let responded: Bool
                 switch result {
                 case .success(let response):
                     outcome = UpstreamPDUMapping.outcome(of: response)
                     throttled = response.commandStatus == .throttled || response.commandStatus == .messageQueueFull
+                    responded = true
                 case .failure(let error):
                     outcome = UpstreamPDUMapping.outcome(of: error)
-                    throttled = false
+                    (throttled, responded) = (false, false)
                 }
                 let answeredAt = Self.now()
-                let responded = (try? result.get()) != nil
                 self.finish(slot: slot, outcome: outcome, throttled: throttled, answered: responded,
                             latency: answeredAt - sentAt, now: answeredAt)
                 answered(outcome)

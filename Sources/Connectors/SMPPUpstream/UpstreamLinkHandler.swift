@@ -1,5 +1,5 @@
+import Gateway
 import Logging
-import NIOConcurrencyHelpers
 import NIOCore
 import SMPP
 
@@ -20,17 +20,19 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
     init(connector: SMPPUpstreamConnector, session: Int) {
         self.connector = connector
         self.session = session
-        answers = ReadyAnswers()
     }
 
-    /// Answers to deliver_sm and data_sm, completed on the store's thread, written on ours.
-    private let answers: ReadyAnswers
+    /// Answers to deliver_sm and data_sm, completed on the store's thread, written on ours with
+    /// one flush per burst (one commit's worth, usually).
+    private var answers: LoopMailbox?
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        let loop = context.eventLoop
-        let handler = NIOLoopBound(self, eventLoop: loop)
-        answers.onReady { loop.execute { handler.value.writeAnswers() } }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        answers = LoopMailbox(loop: context.eventLoop) { jobs in
+            for job in jobs { job() }
+            handler.value.context?.flush()
+        }
     }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
@@ -58,6 +60,7 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
             // a read batch shares one transaction), never before: the upstream forgets what it
             // has an answer for.
             let answers = self.answers
+            let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
             let commandID = pdu.commandID
             let sequence = pdu.sequenceNumber
             connector.inbound(pdu, session: session) { taken in
@@ -68,7 +71,8 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
                 } else {
                     response = PDU.errorResponse(to: commandID, status: .temporaryApplicationError, sequenceNumber: sequence)
                 }
-                if let response { answers.add(response) }
+                guard let response else { return }
+                answers?.post { handler.value.context?.write(handler.value.wrapOutboundOut(.response(response)), promise: nil) }
             }
         case .alertNotification:
             // No response exists; Tern does not track handset availability.
@@ -81,14 +85,6 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
         }
     }
 
-    /// Writes the answers that became ready (one commit's worth, usually) with one flush.
-    private func writeAnswers() {
-        let ready = answers.take()
-        guard let context, !ready.isEmpty else { return }
-        for response in ready { context.write(wrapOutboundOut(.response(response)), promise: nil) }
-        context.flush()
-    }
-
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? SMPPSessionEvent {
             connector.sessionEvent(event, session: session)
@@ -99,42 +95,5 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         connector.logger.warning("upstream link error", metadata: ["session": "\(session)", "error": "\(error)"])
         context.close(promise: nil)
-    }
-}
-
-/// Answers that became ready off the event loop. The first one of a burst wakes the loop; the
-/// rest ride along, so a commit of a thousand receipts costs one hop, not a thousand.
-final class ReadyAnswers: Sendable {
-    private struct State {
-        var answers: [PDU] = []
-        var woken = false
-        var wake: (@Sendable () -> Void)?
-    }
-
-    private let state = NIOLockedValueBox(State())
-
-    /// How to get the event loop to call `take` (set when the handler joins its pipeline).
-    func onReady(_ wake: @escaping @Sendable () -> Void) {
-        state.withLockedValue { $0.wake = wake }
-    }
-
-    func add(_ response: PDU) {
-        let wake = state.withLockedValue { state -> (@Sendable () -> Void)? in
-            state.answers.append(response)
-            if state.woken { return nil }
-            state.woken = true
-            return state.wake
-        }
-        wake?()
-    }
-
-    func take() -> [PDU] {
-        state.withLockedValue { state in
-            defer {
-                state.answers = []
-                state.woken = false
-            }
-            return state.answers
-        }
     }
 }

@@ -51,6 +51,13 @@ final class ClientSessionHandler: ChannelInboundHandler {
         if context.channel.isActive { context.flush() }
     }
 
+    /// How a completion on another thread gets its answer written: in this session's bursts
+    /// (the mailbox exists from `handlerAdded` on, before any request can arrive).
+    private func answerLater(on loop: any EventLoop) -> @Sendable (@escaping LoopMailbox.Job) -> Void {
+        if let answers { return { answers.post($0) } }
+        return { loop.execute($0) }
+    }
+
     /// Writes a response; flushed now, or at the end of the burst of answers in progress.
     private func send(_ response: PDU, context: ChannelHandlerContext) {
         if answering {
@@ -271,7 +278,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             return (id: item.message.id, address: Address(ton: TypeOfNumber(rawValue: destination.ton),
                                                           npi: NumberingPlanIndicator(rawValue: destination.npi), value: destination.value))
         }
-        let answers = self.answers
+        let answerLater = self.answerLater(on: loop)
         gateway.accept(items) { result in
             let answer: LoopMailbox.Job = {
                 let handler = handler.value
@@ -299,7 +306,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
                     handler.respondError(to: pdu, status: .systemError, context: context)
                 }
             }
-            if let answers { answers.post(answer) } else { loop.execute(answer) }
+            answerLater(answer)
         }
     }
 
@@ -452,7 +459,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
         let loop = context.eventLoop
         let handlerBox = NIOLoopBound(self, eventLoop: loop)
         let contextBox = NIOLoopBound(context, eventLoop: loop)
-        let answers = self.answers
+        let answerLater = self.answerLater(on: loop)
         gateway.committer.enqueue(write) { result in
             let answer: LoopMailbox.Job = {
                 let handler = handlerBox.value
@@ -465,7 +472,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
                     handler.respondError(to: request, status: .systemError, context: context)
                 }
             }
-            if let answers { answers.post(answer) } else { loop.execute(answer) }
+            answerLater(answer)
         }
     }
 }

@@ -2,7 +2,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// Work for one event loop that becomes ready on other threads: submits answered once a store
-/// commit returns, receipts handed over by the delivery task, submits for an upstream link.
+/// commit returns, receipts handed over by the delivery task, submits for an upstream link and
+/// that link's answers to receipts once they are kept.
 ///
 /// The first job of a burst wakes the loop; the jobs posted while it is on its way ride along,
 /// and the loop runs them all in one go and then `afterBurst` once (a flush). So a commit that
