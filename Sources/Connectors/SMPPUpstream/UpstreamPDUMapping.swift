@@ -132,7 +132,7 @@ enum UpstreamPDUMapping {
     /// A receipt date (UTC by convention; receipts carry no zone) as a `Date`.
     static func date(_ receiptDate: ReceiptDate) -> Date? {
         guard let c = receiptDate.components else { return nil }
-        return UTCTime.date(year: c.year < 100 ? 2000 + c.year : c.year, month: c.month, day: c.day,
+        return UTCCalendar.date(year: c.year < 100 ? 2000 + c.year : c.year, month: c.month, day: c.day,
                             hour: c.hour, minute: c.minute, second: c.second ?? 0)
     }
 

@@ -169,7 +169,7 @@ extension Submission {
             return .success(now.addingTimeInterval(seconds))
         case .absolute(let quarterHours):
             // The fields are local time at UTC + quarterHours × 15 minutes.
-            guard let local = UTCTime.date(year: 2000 + time.year, month: time.month, day: time.day,
+            guard let local = UTCCalendar.date(year: 2000 + time.year, month: time.month, day: time.day,
                                            hour: time.hour, minute: time.minute, second: time.second) else { return .failure(TimeProblem()) }
             return .success(local.addingTimeInterval(Double(time.tenths) / 10 - Double(quarterHours * 15 * 60)))
         }
@@ -185,7 +185,7 @@ extension Message {
             destination: Address(ton: TypeOfNumber(rawValue: destination.ton), npi: NumberingPlanIndicator(rawValue: destination.npi), value: destination.value),
             esmClass: ESMClass(rawValue: esmClass), protocolID: protocolID, priorityFlag: priority,
             // The upstream may drop it when the client's validity ends, rather than deliver late.
-            validityPeriod: expiresAt.map(SMPPTimeFormat.absolute) ?? "",
+            validityPeriod: expiresAt.map { SMPPTime(utc: $0).text } ?? "",
             // Tern tracks every message to its end, whatever the client asked for.
             registeredDelivery: .receipt,
             dataCoding: DataCoding(rawValue: dataCoding), shortMessage: ByteBuffer(bytes: shortMessage))

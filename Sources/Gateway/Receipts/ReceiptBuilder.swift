@@ -15,7 +15,8 @@ public enum ReceiptBuilder {
             submitDate: receiptDate(submittedAt),
             doneDate: receiptDate(doneAt),
             stat: smppState(state),
-            err: UTCTime.digits(min(999, max(0, errorCode)), width: 3),
+            // The receipt writer pads a short numeric err to three digits.
+            err: String(min(999, max(0, errorCode))),
             text: textStart(shortMessage, dataCoding: dataCoding, esmClass: esmClass))
         let built = try DeliverSM.receipt(
             receipt,
@@ -40,8 +41,8 @@ public enum ReceiptBuilder {
     /// The date in UTC, computed from the epoch directly: `Calendar` costs more than the rest of
     /// the receipt put together on the hot path.
     public static func receiptDate(_ date: Date) -> ReceiptDate {
-        let time = UTCTime(date)
-        return ReceiptDate(year: time.year % 100, month: time.month, day: time.day, hour: time.hour, minute: time.minute)
+        let time = SMPPTime(utc: date)
+        return ReceiptDate(year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute)
     }
 
     /// The first 20 characters of the message, for `text:`; empty for binary content.

@@ -399,7 +399,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             var finalDate = ""
             if message.state.isFinal {
                 // query_sm_resp final_date is an absolute SMPP time in UTC.
-                finalDate = SMPPTimeFormat.absolute(Date())
+                finalDate = SMPPTime(utc: Date()).text
             }
             let resp = QuerySMResp(messageID: query.messageID, finalDate: finalDate, messageState: state,
                                    errorCode: UInt8(truncatingIfNeeded: min(255, max(0, message.errorCode ?? 0))))

@@ -16,6 +16,28 @@ public struct SMPPTime: Hashable, Sendable {
     public var tenths: Int
     public var kind: Kind
 
+    public init(year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int, tenths: Int = 0, kind: Kind) {
+        (self.year, self.month, self.day, self.hour, self.minute, self.second) = (year, month, day, hour, minute, second)
+        self.tenths = tenths
+        self.kind = kind
+    }
+
+    /// The 16-character form (`YYMMDDhhmmsstnnp`); each field is written in its width, clamped.
+    public var text: String {
+        ReceiptTextWriter.string(capacity: 16) { out in
+            for field in [year, month, day, hour, minute, second] { out.appendDigits(field, width: 2) }
+            out.appendDigits(tenths, width: 1)
+            switch kind {
+            case .relative:
+                out.appendDigits(0, width: 2)
+                out.append(UInt8(ascii: "R"))
+            case .absolute(let quarterHours):
+                out.appendDigits(abs(quarterHours), width: 2)
+                out.append(UInt8(ascii: quarterHours < 0 ? "-" : "+"))
+            }
+        }
+    }
+
     /// Parses the 16-character form; returns nil for anything else (the empty value included).
     public init?(_ text: String) {
         guard SMPPTime.problem(in: text) == nil, !text.isEmpty else { return nil }

@@ -89,10 +89,10 @@ struct SubmissionTests {
         // 12:00 at UTC+2 (8 quarter hours) is 10:00 UTC; 12:00 at UTC-1:15 is 13:15 UTC.
         let ahead = try submission({ $0.validityPeriod = "280315120000008+" })
             .message(id: MessageID(rawValue: 1), account: account, now: now, defaultValiditySeconds: 60)
-        #expect(ahead.expiresAt.map(SMPPTimeFormat.absolute) == "280315100000000+")
+        #expect(ahead.expiresAt.map { SMPPTime(utc: $0).text } == "280315100000000+")
         let behind = try submission({ $0.validityPeriod = "280315120000005-" })
             .message(id: MessageID(rawValue: 2), account: account, now: now, defaultValiditySeconds: 60)
-        #expect(behind.expiresAt.map(SMPPTimeFormat.absolute) == "280315131500000+")
+        #expect(behind.expiresAt.map { SMPPTime(utc: $0).text } == "280315131500000+")
     }
 
     @Test("a stored message becomes the same submit_sm toward the upstream, asking for a receipt")
@@ -107,7 +107,7 @@ struct SubmissionTests {
         #expect(body.registeredDelivery == .receipt)
         #expect(forwarded.integer(.userMessageReference) == 5)
         // The validity (60 s after `now`) goes along as an absolute UTC time.
-        #expect(body.validityPeriod == SMPPTimeFormat.absolute(now.addingTimeInterval(60)))
+        #expect(body.validityPeriod == SMPPTime(utc: now.addingTimeInterval(60)).text)
         #expect(body.validityPeriod.hasSuffix("000+"))
     }
 }
@@ -157,18 +157,20 @@ struct ReceiptDateTests {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
             let date = Date(timeIntervalSince1970: Double(Int64.random(in: -2_000_000_000...5_000_000_000, using: &generator)))
-            let time = UTCTime(date)
+            let time = SMPPTime(utc: date)
             let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-            #expect([time.year, time.month, time.day, time.hour, time.minute, time.second] == [c.year, c.month, c.day, c.hour, c.minute, c.second])
-            #expect(UTCTime.date(year: time.year, month: time.month, day: time.day, hour: time.hour, minute: time.minute, second: time.second) == date)
+            #expect([time.year, time.month, time.day, time.hour, time.minute, time.second] == [(c.year ?? 0) % 100, c.month, c.day, c.hour, c.minute, c.second])
+            let (year, month, day) = UTCCalendar.civilDate(daysSince1970: UTCCalendar.split(date).days)
+            #expect(year == c.year)
+            #expect(UTCCalendar.date(year: year, month: month, day: day, hour: time.hour, minute: time.minute, second: time.second) == date)
         }
         // A leap day, the day after, and a day past a month's end (rolls over, as Calendar does).
-        let leap = try #require(UTCTime.date(year: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 59))
-        #expect(SMPPTimeFormat.absolute(leap) == "240229235959000+")
-        #expect(SMPPTimeFormat.absolute(leap.addingTimeInterval(1)) == "240301000000000+")
-        #expect(UTCTime.date(year: 2023, month: 2, day: 29, hour: 0, minute: 0, second: 0) == UTCTime.date(year: 2023, month: 3, day: 1, hour: 0, minute: 0, second: 0))
-        #expect(UTCTime.date(year: 2023, month: 13, day: 1, hour: 0, minute: 0, second: 0) == nil)
-        #expect(UTCTime.date(year: 2023, month: 1, day: 1, hour: 24, minute: 0, second: 0) == nil)
+        let leap = try #require(UTCCalendar.date(year: 2024, month: 2, day: 29, hour: 23, minute: 59, second: 59))
+        #expect(SMPPTime(utc: leap).text == "240229235959000+")
+        #expect(SMPPTime(utc: leap.addingTimeInterval(1)).text == "240301000000000+")
+        #expect(UTCCalendar.date(year: 2023, month: 2, day: 29, hour: 0, minute: 0, second: 0) == UTCCalendar.date(year: 2023, month: 3, day: 1, hour: 0, minute: 0, second: 0))
+        #expect(UTCCalendar.date(year: 2023, month: 13, day: 1, hour: 0, minute: 0, second: 0) == nil)
+        #expect(UTCCalendar.date(year: 2023, month: 1, day: 1, hour: 24, minute: 0, second: 0) == nil)
     }
 
     @Test("receipt text: the first 20 characters on one line, ASCII only")
