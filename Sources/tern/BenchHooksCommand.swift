@@ -55,10 +55,17 @@ extension BenchCommand {
             let engine = try PolicyEngine(ScriptSet(plugins: sources), connectors: {
                 ["sink": ConnectorStatus(up: true), "sink-b": ConnectorStatus(up: true)]
             })
-            let destinations = ["447700900123", "447911123456", "4915112345678", "12125550100", "33612345678"]
+            // Each number with the route BenchPlugins gives it, for the report.
+            let destinations: [(number: String, route: String)] = [
+                ("447700900123", "447… (weighted 3:1 split, failover order)"),
+                ("447911123456", "447… (weighted 3:1 split, failover order)"),
+                ("4915112345678", "49… (one connector)"),
+                ("12125550100", "1… (default list)"),
+                ("33612345678", "33… (default list)"),
+            ]
             let messages = (0..<1_000).map { index in
                 ScriptMessage(id: String(386_000_000_000_000_000 + index), account: "bench", source: "Bench",
-                              destination: destinations[index % destinations.count], text: "Your code is \(100_000 + index). It expires in 10 minutes.",
+                              destination: destinations[index % destinations.count].number, text: "Your code is \(100_000 + index). It expires in 10 minutes.",
                               parts: 1, volume: index * 20)
             }
             let resolve: ([String]?, String) -> Result<[String], PolicyRejection> = { answer, _ in .success(answer ?? ["sink"]) }
@@ -89,13 +96,11 @@ extension BenchCommand {
             print("tern bench hooks: \(count) messages through \(sources.count) plugins (\(names)); \(accepted) accepted")
             print("per message: p50 \(percentile(0.5))  p90 \(percentile(0.9))  p99 \(percentile(0.99))  max \(percentile(1.0))")
             print(String(format: "one thread: %.0f messages/s; Lua memory %d KB", Double(count) / elapsed, engine.memoryInUse / 1024))
-            let routes = ["447… (weighted 3:1 split, failover order)", "447… (weighted 3:1 split, failover order)",
-                          "49… (one connector)", "1… (default list)", "33… (default list)"]
             for (position, destination) in destinations.enumerated() {
                 var own = byDestination[position]
                 guard !own.isEmpty else { continue }
                 own.sort()
-                print("  \(destination) → \(routes[position]): " + String(format: "p50 %.2f µs  p99 %.2f µs",
+                print("  \(destination.number) → \(destination.route): " + String(format: "p50 %.2f µs  p99 %.2f µs",
                       Double(own[own.count / 2]) / 1000, Double(own[min(own.count - 1, own.count * 99 / 100)]) / 1000))
             }
         }

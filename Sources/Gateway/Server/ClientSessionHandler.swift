@@ -51,11 +51,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
         if context.channel.isActive { context.flush() }
     }
 
-    /// How a completion on another thread gets its answer written: in this session's bursts
-    /// (the mailbox exists from `handlerAdded` on, before any request can arrive).
-    private func answerLater(on loop: any EventLoop) -> @Sendable (@escaping LoopMailbox.Job) -> Void {
-        if let answers { return { answers.post($0) } }
-        return { loop.execute($0) }
+    /// Runs a completion's answer on the session's loop: in a burst of `answers` (which exists
+    /// from `handlerAdded` on, before any request can arrive), or alone.
+    private static func answerLater(_ answer: @escaping LoopMailbox.Job, in answers: LoopMailbox?, loop: any EventLoop) {
+        if let answers { answers.post(answer) } else { loop.execute(answer) }
     }
 
     /// Writes a response; flushed now, or at the end of the burst of answers in progress.
@@ -278,7 +277,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             return (id: item.message.id, address: Address(ton: TypeOfNumber(rawValue: destination.ton),
                                                           npi: NumberingPlanIndicator(rawValue: destination.npi), value: destination.value))
         }
-        let answerLater = self.answerLater(on: loop)
+        let answers = self.answers
         gateway.accept(items) { result in
             let answer: LoopMailbox.Job = {
                 let handler = handler.value
@@ -306,7 +305,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
                     handler.respondError(to: pdu, status: .systemError, context: context)
                 }
             }
-            answerLater(answer)
+            Self.answerLater(answer, in: answers, loop: loop)
         }
     }
 
@@ -459,7 +458,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
         let loop = context.eventLoop
         let handlerBox = NIOLoopBound(self, eventLoop: loop)
         let contextBox = NIOLoopBound(context, eventLoop: loop)
-        let answerLater = self.answerLater(on: loop)
+        let answers = self.answers
         gateway.committer.enqueue(write) { result in
             let answer: LoopMailbox.Job = {
                 let handler = handlerBox.value
@@ -472,7 +471,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
                     handler.respondError(to: request, status: .systemError, context: context)
                 }
             }
-            answerLater(answer)
+            Self.answerLater(answer, in: answers, loop: loop)
         }
     }
 }
