@@ -103,6 +103,33 @@ extension BenchCommand {
                 print("  \(destination.number) → \(destination.route): " + String(format: "p50 %.2f µs  p99 %.2f µs",
                       Double(own[own.count / 2]) / 1000, Double(own[min(own.count - 1, own.count * 99 / 100)]) / 1000))
             }
+            if let calibration = try? Self.budgetTrip() {
+                print(String(format: "this machine now: a `while true do end` hook spends its %d-instruction budget in %.2f ms "
+                             + "(median of %d; 2.3 ms on the machine of shared/reference/lua-in-swift.md)",
+                             calibration.instructions, calibration.milliseconds, calibration.runs))
+            }
+        }
+
+        /// How fast this machine runs budgeted Lua right now: a hook that loops until the
+        /// instruction budget stops it. Shared VMs swing by 2× between runs; printing this beside
+        /// the chain's figures says which kind of window they were taken in.
+        static func budgetTrip(runs: Int = 15) throws -> (milliseconds: Double, instructions: Int, runs: Int) {
+            let spin = PluginSource(name: "spin", file: "spin.lua", text: "return { filter = function(msg) while true do end end }")
+            let limits = ScriptLimits()
+            let engine = try PolicyEngine(ScriptSet(limits: limits, plugins: [spin]))
+            let message = ScriptMessage(id: "1", account: "bench", source: "Bench", destination: "447700900123", text: "spin")
+            var times: [Double] = []
+            for _ in 0..<runs {
+                let before = DispatchTime.now().uptimeNanoseconds
+                let decision = engine.evaluate(message, policies: []) { answer, _ in .success(answer ?? ["sink"]) }
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - before) / 1e6
+                guard case .failed(.budgetExceeded)? = decision.rejection?.cause else {
+                    throw ValidationError("the calibration hook was not stopped by its budget (\(String(describing: decision.rejection)))")
+                }
+                times.append(elapsed)
+            }
+            times.sort()
+            return (times[times.count / 2], limits.instructions, runs)
         }
     }
 }

@@ -72,8 +72,8 @@ public final class SMPPServer: Sendable {
                         try sync.addHandler(NIOSSLServerHandler(context: context))
                     }
                     let activity = SessionActivity()
-                    try sync.addHandler(ByteToMessageHandler(SMPPFrameDecoder()))
                     try sync.addHandler(SessionActivityTap(activity: activity))
+                    try sync.addHandler(ByteToMessageHandler(SMPPFrameDecoder()))
                     try sync.addHandler(SMPPSessionHandler(role: .messageCentre, windowSize: settings.window, timers: timers))
                     try sync.addHandler(ClientSessionHandler(gateway: gateway, settings: settings, isTLS: secure, activity: activity))
                 }

@@ -40,16 +40,18 @@ public final class SessionActivity: Sendable {
     public func rate(now: Date = Date()) -> Double { submits.perSecond(now: now) }
 }
 
-/// Notes every PDU a client sends, before the session handler answers it.
-final class SessionActivityTap: ChannelInboundHandler {
-    typealias InboundIn = Result<PDU, SMPPDecodingError>
-    typealias InboundOut = Result<PDU, SMPPDecodingError>
+/// Notes when the client last sent anything. It sits in front of the frame decoder, so it sees
+/// each socket read once (a read holds many PDUs under load) instead of every PDU: any octet
+/// from the client is a sign of life, enquire_link included.
+public final class SessionActivityTap: ChannelInboundHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias InboundOut = ByteBuffer
 
     let activity: SessionActivity
 
-    init(activity: SessionActivity) { self.activity = activity }
+    public init(activity: SessionActivity) { self.activity = activity }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         activity.received(at: Date())
         context.fireChannelRead(data)
     }
