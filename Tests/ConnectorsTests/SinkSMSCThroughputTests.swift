@@ -76,7 +76,7 @@ struct SinkSMSCThroughputTests {
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandlers([
-                            ByteToMessageHandler(SMPPFrameDecoder()), SMPPSessionHandler(role: .esme, windowSize: 50), BlastHandler(),
+                            SMPPSessionHandler(role: .esme, windowSize: 50), BlastHandler(),
                         ])
                     }
                 }

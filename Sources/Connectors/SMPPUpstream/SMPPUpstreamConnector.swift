@@ -381,7 +381,6 @@ public final class SMPPUpstreamConnector: Connector {
                                 try NIOSSLClientHandler(context: sslContext, serverHostname: serverHostname))
                         }
                         try channel.pipeline.syncOperations.addHandlers([
-                            ByteToMessageHandler(SMPPFrameDecoder()),
                             SMPPSessionHandler(role: .esme, windowSize: window, timers: timers),
                             UpstreamLinkHandler(connector: self, session: index),
                         ])

@@ -37,7 +37,6 @@ public final class SinkSMSC: Sendable {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(SMPPFrameDecoder()),
                         SMPPSessionHandler(role: .messageCentre, windowSize: max(1, configuration.receiptWindow),
                                            timers: SessionTimers(enquireLink: nil, inactivity: nil, response: .seconds(10),
                                                                  tickInterval: .milliseconds(500))),

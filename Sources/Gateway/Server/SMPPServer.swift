@@ -6,7 +6,7 @@ import NIOSSL
 import SMPP
 
 /// The SMPP listeners in front of the gateway: plain TCP and TLS, each connection running
-/// `SMPPFrameDecoder` → `SMPPSessionHandler` (MC role) → `ClientSessionHandler`.
+/// `SessionActivityTap` → `SMPPSessionHandler` (MC role, framing the stream) → `ClientSessionHandler`.
 public final class SMPPServer: Sendable {
     private let gateway: TernGateway
     private let group: any EventLoopGroup
@@ -73,7 +73,6 @@ public final class SMPPServer: Sendable {
                     }
                     let activity = SessionActivity()
                     try sync.addHandler(SessionActivityTap(activity: activity))
-                    try sync.addHandler(ByteToMessageHandler(SMPPFrameDecoder()))
                     try sync.addHandler(SMPPSessionHandler(role: .messageCentre, windowSize: settings.window, timers: timers))
                     try sync.addHandler(ClientSessionHandler(gateway: gateway, settings: settings, isTLS: secure, activity: activity))
                 }

@@ -63,13 +63,20 @@ public final class SessionRegistry: Sendable {
 
     /// A session of the account that can receive deliver_sm, taking turns between them.
     public func receiver(accountID: Int64) -> ClientSession? {
+        // Called for every receipt: counted and picked in place, without a filtered array.
         state.withLockedValue { state in
             guard let sessions = state.byAccount[accountID] else { return nil }
-            let receivers = sessions.filter(\.canReceive)
-            guard !receivers.isEmpty else { return nil }
+            var receivers = 0
+            for session in sessions where session.canReceive { receivers += 1 }
+            guard receivers > 0 else { return nil }
             let turn = state.roundRobin[accountID, default: 0]
             state.roundRobin[accountID] = turn &+ 1
-            return receivers[turn % receivers.count]
+            var skip = Int(UInt(bitPattern: turn) % UInt(receivers))
+            for session in sessions where session.canReceive {
+                if skip == 0 { return session }
+                skip -= 1
+            }
+            return nil
         }
     }
 

@@ -67,7 +67,6 @@ public final class SMPPClient: Sendable {
                     if let tls {
                         try sync.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
                     }
-                    try sync.addHandler(ByteToMessageHandler(SMPPFrameDecoder()))
                     try sync.addHandler(SMPPSessionHandler(role: .esme, windowSize: windowSize, timers: timers))
                     try sync.addHandler(DeliveryAnswerer(answer: answer, inbox: inbox))
                 }

@@ -1,10 +1,11 @@
 import NIOCore
 
-/// Frames the inbound byte stream into PDUs and decodes them.
+/// Frames the inbound byte stream into PDUs and decodes them, for a pipeline that reads PDUs
+/// without running a session (a capture, a proxy). `SMPPSessionHandler` frames the stream
+/// itself and needs nothing in front of it.
 ///
-/// A PDU whose body is malformed is passed on as `.failure` so the session can answer it and go
-/// on; a `command_length` that cannot be trusted is thrown, and the session answers it and
-/// closes. Wrap in `ByteToMessageHandler`.
+/// A PDU whose body is malformed is passed on as `.failure` so the reader can answer it and go
+/// on; a `command_length` that cannot be trusted is thrown. Wrap in `ByteToMessageHandler`.
 public struct SMPPFrameDecoder: NIOSingleStepByteToMessageDecoder {
     public typealias InboundOut = Result<PDU, SMPPDecodingError>
 

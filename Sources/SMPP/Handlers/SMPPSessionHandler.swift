@@ -4,13 +4,15 @@ import NIOCore
 /// answers by itself (enquire_link, wrong-state requests, malformed PDUs), correlates responses
 /// with our requests by sequence number, enforces the window, and drives the session timers.
 ///
-/// Pipeline: `ByteToMessageHandler(SMPPFrameDecoder())`, this handler, then the application,
-/// which receives the peer's requests as `PDU`s and writes `SMPPOutbound` values. The handler
-/// encodes what it writes itself, so a PDU that breaks a field limit is refused before it takes
-/// a window slot or a sequence number. The protocol rules live in `SessionStateMachine`; this type only
-/// translates between NIO and the machine.
+/// Pipeline: this handler on the byte stream (after TLS, if any), then the application, which
+/// receives the peer's requests as `PDU`s and writes `SMPPOutbound` values. The handler frames
+/// and decodes the stream itself: a `ByteToMessageHandler` in front would hand every PDU on
+/// boxed in a `NIOAny` and cast back, one allocation and a dynamic cast per PDU on the busiest
+/// path. It encodes what it writes itself too, so a PDU that breaks a field limit is refused
+/// before it takes a window slot or a sequence number. The protocol rules live in
+/// `SessionStateMachine`; this type only translates between NIO and the machine.
 public final class SMPPSessionHandler: ChannelDuplexHandler {
-    public typealias InboundIn = Result<PDU, SMPPDecodingError>
+    public typealias InboundIn = ByteBuffer
     public typealias InboundOut = PDU
     public typealias OutboundIn = SMPPOutbound
     public typealias OutboundOut = ByteBuffer
@@ -26,8 +28,15 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     private var tickTask: Scheduled<Void>?
     private var needsFlush = false
     private var lastState: SessionState
+    private let framing: PDUFraming
+    /// The start of a PDU whose end has not arrived yet, in a buffer of its own.
+    private var partial: ByteBuffer?
+    /// Set once a `command_length` could not be trusted: the stream cannot be framed any more,
+    /// and what else arrives before the close is dropped.
+    private var framingLost = false
 
-    public init(role: SessionRole, windowSize: Int = 10, timers: SessionTimers = SessionTimers()) {
+    public init(role: SessionRole, windowSize: Int = 10, timers: SessionTimers = SessionTimers(), framing: PDUFraming = PDUFraming()) {
+        self.framing = framing
         machine = SessionStateMachine(role: role, windowSize: windowSize, timers: timers)
         lastState = machine.state
         pending.reserveCapacity(windowSize)
@@ -56,6 +65,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
 
     public func handlerRemoved(context: ChannelHandlerContext) {
         tickTask?.cancel()
+        partial = nil
         failAll(.connectionClosed)
     }
 
@@ -79,25 +89,85 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     // MARK: Inbound
 
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
-        case .success(let pdu):
-            let action = machine.pduReceived(pdu.commandID, sequenceNumber: pdu.sequenceNumber, status: pdu.commandStatus,
-                                             now: context.eventLoop.sessionNow)
-            switch action {
-            case .forward:
-                context.fireChannelRead(wrapInboundOut(pdu))
-            case .completeRequest(let sequence, _, _):
-                pending.removeValue(forKey: sequence)?.promise.succeed(pdu)
-            default:
-                // The answer to our bind or unbind may also change the session (unbind_resp closes it):
-                // the request still gets its response before anything else happens.
-                if pdu.commandID.isResponse { pending.removeValue(forKey: pdu.sequenceNumber)?.promise.succeed(pdu) }
-                run(action, context: context)
+        guard !framingLost else { return }
+        var incoming = unwrapInboundIn(data)
+        do throws(SMPPDecodingError) {
+            try completePartial(from: &incoming, context: context)
+            // Whole PDUs are cut out of the read in place (slices, no copy).
+            while partial == nil, let frame = try framing.nextFrame(from: &incoming) {
+                received(frame, context: context)
             }
-        case .failure(let error):
+            if partial == nil, incoming.readableBytes > 0 { hold(&incoming, context: context) }
+        } catch {
+            // Framing is lost: answer once, then close (reference §9).
+            framingLost = true
+            partial = nil
             answer(error, context: context)
+            reportStateChange(context: context)
         }
-        reportStateChange(context: context)
+    }
+
+    /// Finishes the PDU a previous read began, with the octets it still needs from the front of
+    /// this read; the rest of the read is then framed in place.
+    private func completePartial(from incoming: inout ByteBuffer, context: ChannelHandlerContext) throws(SMPPDecodingError) {
+        while var held = partial, incoming.readableBytes > 0 {
+            // Released first, so `held` is the buffer's only owner and grows in place.
+            partial = nil
+            // Until the header is whole, read up to it; then up to the command_length it gives
+            // (which `nextFrame` checks once the header is whole).
+            let length = held.readableBytes >= 4
+                ? held.getInteger(at: held.readerIndex, as: UInt32.self).map { Int(clamping: $0) } ?? PDUHeader.size
+                : PDUHeader.size
+            let wanted = max(PDUHeader.size, length) - held.readableBytes
+            guard wanted > 0, var piece = incoming.readSlice(length: min(wanted, incoming.readableBytes)) else {
+                partial = held
+                return
+            }
+            held.writeBuffer(&piece)
+            if let frame = try framing.nextFrame(from: &held) {
+                received(frame, context: context)
+            } else {
+                partial = held
+            }
+        }
+    }
+
+    /// Keeps the start of a PDU until the rest arrives, copied out of the read buffer so that the
+    /// read's memory is not held for it.
+    private func hold(_ incoming: inout ByteBuffer, context: ChannelHandlerContext) {
+        var length = PDUHeader.size
+        if incoming.readableBytes >= 4, let announced = incoming.getInteger(at: incoming.readerIndex, as: UInt32.self) {
+            length = min(Int(clamping: announced), framing.maximumCommandLength)
+        }
+        var held = context.channel.allocator.buffer(capacity: max(length, incoming.readableBytes))
+        held.writeBuffer(&incoming)
+        partial = held
+    }
+
+    /// One whole PDU from the peer.
+    private func received(_ frame: ByteBuffer, context: ChannelHandlerContext) {
+        // Each PDU can move the session (a bind, an unbind): the application hears of every step.
+        defer { reportStateChange(context: context) }
+        let pdu: PDU
+        do {
+            pdu = try PDU.decode(frame)
+        } catch {
+            answer(error, context: context)
+            return
+        }
+        let action = machine.pduReceived(pdu.commandID, sequenceNumber: pdu.sequenceNumber, status: pdu.commandStatus,
+                                         now: context.eventLoop.sessionNow)
+        switch action {
+        case .forward:
+            context.fireChannelRead(wrapInboundOut(pdu))
+        case .completeRequest(let sequence, _, _):
+            pending.removeValue(forKey: sequence)?.promise.succeed(pdu)
+        default:
+            // The answer to our bind or unbind may also change the session (unbind_resp closes it):
+            // the request still gets its response before anything else happens.
+            if pdu.commandID.isResponse { pending.removeValue(forKey: pdu.sequenceNumber)?.promise.succeed(pdu) }
+            run(action, context: context)
+        }
     }
 
     public func channelReadComplete(context: ChannelHandlerContext) {
@@ -106,13 +176,8 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     }
 
     public func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if let decoding = error as? SMPPDecodingError {
-            // Framing is lost: answer once, then close (reference §9).
-            answer(decoding, context: context)
-        } else {
-            context.fireErrorCaught(error)
-            run(machine.errorHappened(), context: context)
-        }
+        context.fireErrorCaught(error)
+        run(machine.errorHappened(), context: context)
     }
 
     /// Answers a malformed PDU as the decoder prescribes.

@@ -105,11 +105,7 @@ public struct TLVList: Hashable, Sendable, Sequence {
         guard value.readableBytes <= Int(UInt16.max) else {
             throw SMPPEncodingError(pdu: "tlv", field: tag.name, reason: "\(value.readableBytes) octets is over the TLV limit of 65535")
         }
-        var buffer = storage ?? ByteBuffer()
-        buffer.writeInteger(tag.rawValue)
-        buffer.writeInteger(UInt16(value.readableBytes))
-        buffer.writeImmutableBuffer(value)
-        storage = buffer
+        write(tag, length: value.readableBytes) { $0.writeImmutableBuffer(value) }
     }
 
     /// Appends an integer TLV in the width its tag defines (1 octet for unknown tags).
@@ -119,20 +115,38 @@ public struct TLVList: Hashable, Sendable, Sequence {
         case .integer(let fixed): size = fixed
         default: size = width ?? 1
         }
-        var bytes = ByteBuffer()
-        for shift in stride(from: (size - 1) * 8, through: 0, by: -8) {
-            bytes.writeInteger(UInt8(truncatingIfNeeded: value >> UInt32(shift)))
+        write(tag, length: size) { buffer in
+            for shift in stride(from: (size - 1) * 8, through: 0, by: -8) {
+                buffer.writeInteger(UInt8(truncatingIfNeeded: value >> UInt32(shift)))
+            }
         }
-        try append(tag, bytes)
     }
 
     /// Appends a C-string TLV (the NUL is added).
     public mutating func appendString(_ tag: TLVTag, _ value: String) throws(SMPPEncodingError) {
-        var bytes = ByteBuffer()
-        bytes.writeString(value)
-        bytes.writeInteger(UInt8(0))
-        try append(tag, bytes)
+        let length = value.utf8.count + 1
+        guard length <= Int(UInt16.max) else {
+            throw SMPPEncodingError(pdu: "tlv", field: tag.name, reason: "\(length) octets is over the TLV limit of 65535")
+        }
+        write(tag, length: length) { buffer in
+            buffer.writeString(value)
+            buffer.writeInteger(UInt8(0))
+        }
     }
+
+    /// Writes one TLV straight into the list's buffer. The buffer is taken out of `storage`
+    /// while it is written: with the list still holding it, every append copied the whole list
+    /// (copy on write) and built its value in a buffer of its own first.
+    private mutating func write(_ tag: TLVTag, length: Int, value: (inout ByteBuffer) -> Void) {
+        var buffer = storage ?? Self.allocator.buffer(capacity: Swift.max(64, 4 + length))
+        storage = nil
+        buffer.writeInteger(tag.rawValue)
+        buffer.writeInteger(UInt16(length))
+        value(&buffer)
+        storage = buffer
+    }
+
+    private static let allocator = ByteBufferAllocator()
 
     /// Removes every TLV with this tag.
     public mutating func remove(_ tag: TLVTag) {

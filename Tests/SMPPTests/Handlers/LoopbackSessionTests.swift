@@ -26,7 +26,6 @@ struct LoopbackSessionTests {
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(SMPPFrameDecoder()),
                         SMPPSessionHandler(role: .messageCentre), RecordingApplication(),
                     ])
                 }
@@ -37,7 +36,6 @@ struct LoopbackSessionTests {
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
-                        ByteToMessageHandler(SMPPFrameDecoder()),
                         SMPPSessionHandler(role: .esme, windowSize: 10), ClientApplication(),
                     ])
                 }

@@ -47,7 +47,6 @@ struct SessionChannel {
         application = RecordingApplication()
         session = SMPPSessionHandler(role: role, windowSize: windowSize, timers: timers)
         try channel.pipeline.syncOperations.addHandlers([
-            ByteToMessageHandler(SMPPFrameDecoder()),
             session,
             application,
         ])
