@@ -7,15 +7,31 @@ public struct FairQueue: Sendable {
     /// Accounts with something queued, in the order they are served.
     private var turn = CircularBuffer<Int64>()
     public private(set) var count = 0
+    /// The buffer of the last queue that ran empty, for the next account that needs one: under a
+    /// steady load a queue drains and refills all the time, and each refill allocated anew.
+    private var spare: CircularBuffer<DispatchItem>?
 
     public init() {}
+
+    private mutating func makeQueue() -> CircularBuffer<DispatchItem> {
+        if let reused = spare {
+            spare = nil
+            return reused
+        }
+        return CircularBuffer(initialCapacity: 16)
+    }
+
+    /// Keeps an emptied queue's buffer as the spare, unless a burst made it large.
+    private mutating func retire(_ queue: CircularBuffer<DispatchItem>) {
+        if spare == nil, queue.capacity <= 1_024 { spare = queue }
+    }
 
     public var isEmpty: Bool { count == 0 }
 
     public mutating func append(_ item: DispatchItem) {
         let account = item.message.accountID
         if queues[account] == nil {
-            queues[account] = CircularBuffer(initialCapacity: 16)
+            queues[account] = makeQueue()
             turn.append(account)
         }
         queues[account]?.append(item)
@@ -27,7 +43,7 @@ public struct FairQueue: Sendable {
     public mutating func prepend(_ item: DispatchItem) {
         let account = item.message.accountID
         if queues[account] == nil {
-            queues[account] = CircularBuffer(initialCapacity: 16)
+            queues[account] = makeQueue()
         } else if let position = turn.firstIndex(of: account) {
             turn.remove(at: position)
         }
@@ -43,6 +59,8 @@ public struct FairQueue: Sendable {
         if !queue.isEmpty {
             queues[account] = queue
             turn.append(account)
+        } else {
+            retire(queue)
         }
         count -= 1
         return item

@@ -107,20 +107,23 @@ public final class ClientSession: Sendable {
     }
 
     private func send(_ delivery: Delivery, flow: Flow) {
+        // On a closed channel the write would fail before any session handler saw the request,
+        // so the request fails here. On an open one the session handler owns the promise from
+        // the write on: it completes it with the response, or fails it if the connection drops.
+        guard channel.isActive else {
+            delivery.promise.fail(SMPPSessionError(.connectionClosed, commandID: delivery.body.commandID))
+            // Nothing waiting behind it can go out either.
+            closed()
+            return
+        }
         flow.outstanding += 1
-        let responsePromise = channel.eventLoop.makePromise(of: PDU.self)
-        responsePromise.futureResult.assumeIsolated().whenComplete { result in
+        delivery.promise.futureResult.assumeIsolated().whenComplete { _ in
             flow.outstanding -= 1
-            delivery.promise.completeWith(result)
             if let next = flow.backlog.popFirst() {
                 self.send(next, flow: flow)
             }
         }
-        // If the channel is already closed the write fails before the session handler sees the
-        // request; the response promise must fail then too (a second completion is ignored).
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenFailure { responsePromise.fail($0) }
-        channel.write(SMPPOutbound.request(delivery.body, tlvs: delivery.tlvs, promise: responsePromise), promise: written)
+        channel.write(SMPPOutbound.request(delivery.body, tlvs: delivery.tlvs, promise: delivery.promise), promise: nil)
         // One flush for every delivery queued in this turn of the event loop.
         if !flow.flushScheduled {
             flow.flushScheduled = true
