@@ -31,6 +31,8 @@ public enum UpstreamMessageID {
     }
 
     private static func trimmed(_ raw: String) -> String {
+        // Most ids need nothing done: they come back as they are, without a copy.
+        if raw.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x80 && !(UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) { return raw }
         // Ids are ASCII in practice: that case goes octet by octet, without Unicode tables.
         var octets: [UInt8] = []
         octets.reserveCapacity(raw.utf8.count)

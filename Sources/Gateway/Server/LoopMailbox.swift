@@ -13,6 +13,9 @@ public final class LoopMailbox: Sendable {
 
     private struct Pending {
         var jobs: [Job] = []
+        /// The array of the burst before last, emptied with its capacity kept: a burst is
+        /// gathered into it instead of into a new array that regrows from nothing each time.
+        var spare: [Job] = []
         var woken = false
     }
 
@@ -39,13 +42,18 @@ public final class LoopMailbox: Sendable {
     }
 
     private func runPosted() {
-        let jobs = pending.withLockedValue { pending -> [Job] in
-            defer {
-                pending.jobs = []
-                pending.woken = false
-            }
-            return pending.jobs
+        var jobs = pending.withLockedValue { pending -> [Job] in
+            var taken = pending.spare
+            swap(&taken, &pending.jobs)
+            pending.spare = []
+            pending.woken = false
+            return taken
         }
-        if !jobs.isEmpty { run(jobs) }
+        guard !jobs.isEmpty else { return }
+        run(jobs)
+        jobs.removeAll(keepingCapacity: true)
+        pending.withLockedValue { pending in
+            if pending.spare.capacity < jobs.capacity { pending.spare = jobs }
+        }
     }
 }

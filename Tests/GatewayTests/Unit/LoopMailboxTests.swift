@@ -32,6 +32,17 @@ struct LoopMailboxTests {
         mailbox.post { ran.withLockedValue { $0.append(100) } }
         try await loop.submit {}.get()
         #expect(bursts.withLockedValue { $0 } == [Array(0..<100), [100]])
+
+        // A third burst is gathered in the array an earlier burst left behind: still every job,
+        // once, in order.
+        loop.execute { held.wait() }
+        for index in 101..<151 {
+            mailbox.post { ran.withLockedValue { $0.append(index) } }
+        }
+        held.signal()
+        try await loop.submit {}.get()
+        #expect(bursts.withLockedValue { $0 } == [Array(0..<100), [100], Array(101..<151)])
+        #expect(ran.withLockedValue { $0 } == Array(0..<151))
         try await group.shutdownGracefully()
     }
 }
