@@ -34,6 +34,11 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     /// Set once a `command_length` could not be trusted: the stream cannot be framed any more,
     /// and what else arrives before the close is dropped.
     private var framingLost = false
+    /// PDUs written since the last flush, encoded back to back: a burst of answers or requests
+    /// costs one buffer and one pending write instead of one of each per PDU.
+    private var unflushed: ByteBuffer?
+    /// Past this many octets the gathered PDUs are handed on without waiting for the flush.
+    static let gatherLimit = 64 * 1024
 
     public init(role: SessionRole, windowSize: Int = 10, timers: SessionTimers = SessionTimers(), framing: PDUFraming = PDUFraming()) {
         self.framing = framing
@@ -66,6 +71,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     public func handlerRemoved(context: ChannelHandlerContext) {
         tickTask?.cancel()
         partial = nil
+        unflushed = nil
         failAll(.connectionClosed)
     }
 
@@ -113,12 +119,11 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
         while var held = partial, incoming.readableBytes > 0 {
             // Released first, so `held` is the buffer's only owner and grows in place.
             partial = nil
-            // Until the header is whole, read up to it; then up to the command_length it gives
-            // (which `nextFrame` checks once the header is whole).
-            let length = held.readableBytes >= 4
-                ? held.getInteger(at: held.readerIndex, as: UInt32.self).map { Int(clamping: $0) } ?? PDUHeader.size
-                : PDUHeader.size
-            let wanted = max(PDUHeader.size, length) - held.readableBytes
+            // The header first, so `nextFrame` checks its command_length before any body octet
+            // is kept for it; then the body up to that length.
+            let wanted = held.readableBytes < PDUHeader.size
+                ? PDUHeader.size - held.readableBytes
+                : Int(clamping: held.getInteger(at: held.readerIndex, as: UInt32.self) ?? 0) - held.readableBytes
             guard wanted > 0, var piece = incoming.readSlice(length: min(wanted, incoming.readableBytes)) else {
                 partial = held
                 return
@@ -207,44 +212,34 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             // Encoded before the machine numbers it: a PDU that breaks a field limit is refused
             // here and never holds a window slot. The sequence number is patched in afterwards.
             var request = PDU(body, sequenceNumber: 0, tlvs: tlvs)
-            var buffer = context.channel.allocator.buffer(capacity: Self.bufferCapacity + tlvs.encodedLength)
+            var buffer = outboundBuffer(context: context, reserving: tlvs.encodedLength)
+            let start = buffer.writerIndex
             do {
-                try request.encode(into: &buffer)
+                try request.encode(into: &buffer)  // leaves the buffer as it was when it throws
             } catch {
+                unflushed = buffer
                 let failure = SMPPSessionError(.encoding(error), commandID: body.commandID)
                 responsePromise?.fail(failure)
                 promise?.fail(failure)
                 return
             }
             let action = machine.requestWillBeSent(body.commandID, now: context.eventLoop.sessionNow)
-            switch action {
-            case .sendRequest(let id, let sequence):
-                buffer.setInteger(sequence, at: buffer.readerIndex + 12)
-                request.sequenceNumber = sequence
-                if id.expectsResponse {
-                    if let responsePromise { pending[sequence] = PendingResponse(commandID: id, promise: responsePromise) }
-                } else {
-                    // outbind and alert_notification have no response: the promise gets the PDU sent.
-                    responsePromise?.succeed(request)
-                }
-                context.write(wrapOutboundOut(buffer), promise: promise)
-            case .sendUnbind(let sequence):
-                if let responsePromise { pending[sequence] = PendingResponse(commandID: .unbind, promise: responsePromise) }
-                write(PDU(.unbind, sequenceNumber: sequence), context: context, promise: promise)
-            case .rejectRequest(let id, let rejection):
-                let error: SMPPSessionError
-                switch rejection {
-                case .windowFull: error = SMPPSessionError(.windowFull, commandID: id)
-                case .notAllowedInState(let state): error = SMPPSessionError(.notAllowedInState(state), commandID: id)
-                case .notAllowedForRole(let role): error = SMPPSessionError(.notAllowedForRole(role), commandID: id)
-                }
-                responsePromise?.fail(error)
-                promise?.fail(error)
-            default:
-                run(action, context: context)
-                responsePromise?.fail(SMPPSessionError(.connectionClosed, commandID: body.commandID))
-                promise?.succeed()
+            guard case .sendRequest(let id, let sequence) = action else {
+                // Not sent after all: the octets just encoded go again.
+                buffer.moveWriterIndex(to: start)
+                unflushed = buffer
+                refused(action, body: body, responsePromise: responsePromise, promise: promise, context: context)
+                return
             }
+            buffer.setInteger(sequence, at: start + 12)
+            request.sequenceNumber = sequence
+            if id.expectsResponse {
+                if let responsePromise { pending[sequence] = PendingResponse(commandID: id, promise: responsePromise) }
+            } else {
+                // outbind and alert_notification have no response: the promise gets the PDU sent.
+                responsePromise?.succeed(request)
+            }
+            keep(buffer, context: context, promise: promise)
             reportStateChange(context: context)
         case .response(let pdu):
             if BindType(commandID: pdu.commandID.requestID) != nil {
@@ -258,8 +253,33 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// A request of the application that the session does not send as it is.
+    private func refused(_ action: SessionAction, body: PDU.Body, responsePromise: EventLoopPromise<PDU>?,
+                         promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
+        switch action {
+        case .sendUnbind(let sequence):
+            if let responsePromise { pending[sequence] = PendingResponse(commandID: .unbind, promise: responsePromise) }
+            write(PDU(.unbind, sequenceNumber: sequence), context: context, promise: promise)
+        case .rejectRequest(let id, let rejection):
+            let error: SMPPSessionError
+            switch rejection {
+            case .windowFull: error = SMPPSessionError(.windowFull, commandID: id)
+            case .notAllowedInState(let state): error = SMPPSessionError(.notAllowedInState(state), commandID: id)
+            case .notAllowedForRole(let role): error = SMPPSessionError(.notAllowedForRole(role), commandID: id)
+            }
+            responsePromise?.fail(error)
+            promise?.fail(error)
+        default:
+            run(action, context: context)
+            responsePromise?.fail(SMPPSessionError(.connectionClosed, commandID: body.commandID))
+            promise?.succeed()
+        }
+        reportStateChange(context: context)
+    }
+
     public func flush(context: ChannelHandlerContext) {
         needsFlush = false
+        writeUnflushed(context: context)
         context.flush()
     }
 
@@ -311,25 +331,54 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     static let bufferCapacity = 320
 
     private func write(_ pdu: PDU, context: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
-        var buffer = context.channel.allocator.buffer(capacity: Self.bufferCapacity + pdu.tlvs.encodedLength)
+        var buffer = outboundBuffer(context: context, reserving: pdu.tlvs.encodedLength)
         do {
-            try pdu.encode(into: &buffer)
+            try pdu.encode(into: &buffer)  // leaves the buffer as it was when it throws
         } catch {
+            unflushed = buffer
             promise?.fail(error)
             return
         }
-        context.write(wrapOutboundOut(buffer), promise: promise)
+        keep(buffer, context: context, promise: promise)
         needsFlush = true
+    }
+
+    /// The buffer the next PDU is encoded at the end of: the PDUs gathered since the last flush,
+    /// taken out of `unflushed` so that it grows in place, or a new one.
+    private func outboundBuffer(context: ChannelHandlerContext, reserving octets: Int) -> ByteBuffer {
+        if let gathered = unflushed {
+            unflushed = nil
+            return gathered
+        }
+        return context.channel.allocator.buffer(capacity: Self.bufferCapacity + octets)
+    }
+
+    /// Keeps the gathered PDUs for the flush; a write that wants to hear how it went, or a
+    /// burst past the limit, is handed on at once (with the PDUs before it, in order).
+    private func keep(_ buffer: ByteBuffer, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        if promise != nil || buffer.readableBytes >= Self.gatherLimit {
+            context.write(wrapOutboundOut(buffer), promise: promise)
+        } else {
+            unflushed = buffer
+        }
+    }
+
+    private func writeUnflushed(context: ChannelHandlerContext) {
+        guard let gathered = unflushed else { return }
+        unflushed = nil
+        context.write(wrapOutboundOut(gathered), promise: nil)
     }
 
     private func flushIfNeeded(context: ChannelHandlerContext) {
         guard needsFlush else { return }
         needsFlush = false
+        writeUnflushed(context: context)
         context.flush()
     }
 
     private func closeAfterFlush(context: ChannelHandlerContext) {
         needsFlush = false
+        writeUnflushed(context: context)
         context.flush()
         context.close(promise: nil)
     }
