@@ -20,6 +20,8 @@ public final class ClientDelivery: Sendable {
     private let moIDs = MessageIDGenerator()
     /// Stored MO messages sent to a client and not yet removed from the store.
     private let moOnTheirWay = NIOLockedValueBox(Set<MessageID>())
+    /// Stored receipts (by message id) sent to a client and not yet removed from the store.
+    private let receiptsOnTheirWay = NIOLockedValueBox(Set<MessageID>())
     /// How long an MO message waits for a receiver before it is dropped.
     public let moKeepSeconds: Int
 
@@ -55,9 +57,12 @@ public final class ClientDelivery: Sendable {
 
     private func send(_ correlation: Correlation, pending: PendingReceipt, alreadyStored: Bool) {
         guard let session = registry.receiver(accountID: correlation.accountID) else {
-            if !alreadyStored { queue(pending) }
+            if !alreadyStored { queue(pending, correlation: correlation) }
             return
         }
+        // A stored receipt can be reached twice (a bind's flush, and the check after it was
+        // stored): the second one is not sent.
+        if alreadyStored, !receiptsOnTheirWay.withLockedValue({ $0.insert(pending.messageID).inserted }) { return }
         let built: (body: PDU.Body, tlvs: TLVList)
         do {
             built = try ReceiptBuilder.deliverSM(
@@ -66,6 +71,7 @@ public final class ClientDelivery: Sendable {
                 esmClass: correlation.esmClass, shortMessage: correlation.shortMessage,
                 submittedAt: correlation.receivedAt, doneAt: pending.doneAt)
         } catch {
+            if alreadyStored { receiptsOnTheirWay.withLockedValue { _ = $0.remove(pending.messageID) } }
             logger.error("receipt could not be built", metadata: ["id": "\(correlation.messageID)", "error": "\(error)"])
             return
         }
@@ -73,21 +79,41 @@ public final class ClientDelivery: Sendable {
             switch result {
             case .success(let response) where response.commandStatus == .ok:
                 self.counters.withLockedValue { $0.receiptsSent += 1 }
-                if alreadyStored { self.committer.enqueue(.removeReceipt(pending.messageID)) }
+                if alreadyStored {
+                    // Off the list only once the stored copy is gone, so no flush reads it meanwhile.
+                    self.committer.enqueue(.removeReceipt(pending.messageID)) { _ in
+                        self.receiptsOnTheirWay.withLockedValue { _ = $0.remove(pending.messageID) }
+                    }
+                }
             case .success(let response):
                 self.logger.notice("client refused a receipt; kept for later", metadata: [
                     "id": "\(correlation.messageID)", "status": "\(response.commandStatus)"])
-                if !alreadyStored { self.queue(pending) }
+                self.keptForLater(pending, correlation: correlation, alreadyStored: alreadyStored)
             case .failure(let error):
                 self.logger.info("receipt not delivered; kept for later", metadata: ["id": "\(correlation.messageID)", "error": "\(error)"])
-                if !alreadyStored { self.queue(pending) }
+                self.keptForLater(pending, correlation: correlation, alreadyStored: alreadyStored)
             }
         }
     }
 
-    private func queue(_ pending: PendingReceipt) {
+    private func keptForLater(_ pending: PendingReceipt, correlation: Correlation, alreadyStored: Bool) {
+        if alreadyStored {
+            receiptsOnTheirWay.withLockedValue { _ = $0.remove(pending.messageID) }
+        } else {
+            queue(pending, correlation: correlation)
+        }
+    }
+
+    /// Stores a receipt no receiver could take. A receiver may have bound between the look for
+    /// one and the commit, and its bind's flush may have read the store before the receipt was
+    /// in it: so once stored, the receipt goes to a receiver bound by then, instead of waiting
+    /// for the next bind.
+    private func queue(_ pending: PendingReceipt, correlation: Correlation) {
         counters.withLockedValue { $0.receiptsQueued += 1 }
-        committer.enqueue(.queueReceipt(pending))
+        committer.enqueue(.queueReceipt(pending)) { result in
+            guard case .success = result, self.registry.receiver(accountID: pending.accountID) != nil else { return }
+            self.send(correlation, pending: pending, alreadyStored: true)
+        }
     }
 
     /// Sends what waited for this account: stored receipts (oldest first, expired ones dropped)
@@ -95,7 +121,7 @@ public final class ClientDelivery: Sendable {
     public func flush(accountID: Int64) async {
         await flushMobileOriginated(accountID: accountID)
         var batches = 0
-        // Bounded: at most 100 batches per bind; the rest goes at the next bind or sweep.
+        // Bounded: at most 100 batches per bind; the rest goes at the next bind.
         while batches < 100 {
             batches += 1
             let pending: [PendingReceipt]

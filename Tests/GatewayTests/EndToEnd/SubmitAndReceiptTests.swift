@@ -97,6 +97,34 @@ struct SubmitAndReceiptTests {
         await receiver.unbind()
     }
 
+    @Test("a receipt stored just as a receiver binds reaches that receiver once, not at the next bind")
+    func receiptStoredWhileReceiverBinds() async throws {
+        // Commits wait a second, so the receipt's is still on its way while the receiver binds
+        // and its bind's look into the store finds nothing yet.
+        let harness = try await GatewayHarness(configure: { $0.server.commitDelayMilliseconds = 1000 })
+        defer { Task { await harness.stop() } }
+        let transmitter = try await harness.boundClient(.transmitter)
+        let response = try await transmitter.request(submitSM(text: "race"))
+        guard case .submitSMResp(let resp) = response.body, let idText = resp.messageID, let id = MessageID(idText) else {
+            Issue.record("no id")
+            return
+        }
+        // The receipt came back from the simulator and found no receiver: it is being stored.
+        for _ in 0..<2_000 where harness.gateway.delivery.counts.receiptsQueued == 0 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(harness.gateway.delivery.counts.receiptsQueued == 1)
+        let accountID = try #require(try await harness.store.account(systemID: harness.systemID)?.id)
+        #expect(try await harness.store.pendingReceiptCount(accountID: accountID) == 0, "the receipt's commit landed before the bind: the race was not set up")
+
+        let receiver = try await harness.boundClient(.receiver)
+        // Up to two, to see a duplicate if there were one.
+        let receipts = await receiver.deliveries(count: 2, timeout: .seconds(5))
+        #expect(receipts.map(\.tlvs.receiptedMessageID) == [id.description])
+        await transmitter.unbind()
+        await receiver.unbind()
+    }
+
     @Test("an account with receipts off gets none, even when its client asks")
     func receiptsOff() async throws {
         let harness = try await GatewayHarness(account: { $0.receipts.enabled = false })
