@@ -103,10 +103,13 @@ extension BenchCommand {
                 print("  \(destination.number) → \(destination.route): " + String(format: "p50 %.2f µs  p99 %.2f µs",
                       Double(own[own.count / 2]) / 1000, Double(own[min(own.count - 1, own.count * 99 / 100)]) / 1000))
             }
-            if let calibration = try? Self.budgetTrip() {
+            do {
+                let calibration = try Self.budgetTrip()
                 print(String(format: "this machine now: a `while true do end` hook spends its %d-instruction budget in %.2f ms "
                              + "(median of %d; 2.3 ms on the machine of shared/reference/lua-in-swift.md)",
                              calibration.instructions, calibration.milliseconds, calibration.runs))
+            } catch {
+                print("this machine now: the calibration hook failed: \(error)")
             }
         }
 

@@ -40,9 +40,9 @@ public final class SessionActivity: Sendable {
     public func rate(now: Date = Date()) -> Double { submits.perSecond(now: now) }
 }
 
-/// Notes when the client last sent anything. It sits in front of the frame decoder, so it sees
-/// each socket read once (a read holds many PDUs under load) instead of every PDU: any octet
-/// from the client is a sign of life, enquire_link included.
+/// Notes when the client last sent anything. It sits in front of the session handler, on the
+/// byte stream, so it sees each socket read once (a read holds many PDUs under load) instead of
+/// every PDU: any octet from the client is a sign of life, enquire_link included.
 public final class SessionActivityTap: ChannelInboundHandler {
     public typealias InboundIn = ByteBuffer
     public typealias InboundOut = ByteBuffer
