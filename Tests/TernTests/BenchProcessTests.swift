@@ -24,3 +24,18 @@ struct BenchProcessTests {
         }
     }
 }
+
+/// `tern bench hooks`, small: every message goes through the shipped chain, and the machine's
+/// own Lua speed is printed beside the figures.
+@Suite("tern bench hooks as a process")
+struct BenchHooksProcessTests {
+    @Test("the shipped chain accepts every message, and the calibration hook is stopped by its budget")
+    func hooksBench() async throws {
+        let plugins = CheckConfigTests.root.appendingPathComponent("plugins").path
+        let result = try await runTern(["bench", "hooks", "--count", "2000", "--plugins", plugins])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("2000 messages through 3 plugins"), "\(result.stdout)")
+        #expect(result.stdout.contains("; 2000 accepted"), "\(result.stdout)")
+        #expect(result.stdout.contains("hook spends its 1000000-instruction budget in"), "\(result.stdout)")
+    }
+}
