@@ -22,6 +22,10 @@ public final class ClientDelivery: Sendable {
     private let moOnTheirWay = NIOLockedValueBox(Set<MessageID>())
     /// Stored receipts (by message id) sent to a client and not yet removed from the store.
     private let receiptsOnTheirWay = NIOLockedValueBox(Set<MessageID>())
+    /// Accounts whose stored receipts and MO are being flushed, and those asked for again
+    /// meanwhile: one flush per account at a time, so none sends from a page another has
+    /// already sent from.
+    private let flushes = NIOLockedValueBox((running: Set<Int64>(), again: Set<Int64>()))
     /// How long an MO message waits for a receiver before it is dropped.
     public let moKeepSeconds: Int
 
@@ -106,19 +110,40 @@ public final class ClientDelivery: Sendable {
 
     /// Stores a receipt no receiver could take. A receiver may have bound between the look for
     /// one and the commit, and its bind's flush may have read the store before the receipt was
-    /// in it: so once stored, the receipt goes to a receiver bound by then, instead of waiting
-    /// for the next bind.
+    /// in it: so once stored, a receiver bound by then gets the account's stored receipts,
+    /// instead of this one waiting for the next bind.
     private func queue(_ pending: PendingReceipt, correlation: Correlation) {
         counters.withLockedValue { $0.receiptsQueued += 1 }
         committer.enqueue(.queueReceipt(pending)) { result in
             guard case .success = result, self.registry.receiver(accountID: pending.accountID) != nil else { return }
-            self.send(correlation, pending: pending, alreadyStored: true)
+            Task { await self.flush(accountID: pending.accountID) }
         }
     }
 
     /// Sends what waited for this account: stored receipts (oldest first, expired ones dropped)
-    /// and held MO messages. Called when a receiver or transceiver binds.
+    /// and held MO messages. Called when a receiver or transceiver binds, and when a receipt is
+    /// stored while one is bound. A call while the account's flush runs makes it run once more.
     public func flush(accountID: Int64) async {
+        let start = flushes.withLockedValue { flushes -> Bool in
+            guard flushes.running.insert(accountID).inserted else {
+                flushes.again.insert(accountID)
+                return false
+            }
+            return true
+        }
+        guard start else { return }
+        var more = true
+        while more {
+            await flushStored(accountID: accountID)
+            more = flushes.withLockedValue { flushes -> Bool in
+                if flushes.again.remove(accountID) != nil { return true }
+                flushes.running.remove(accountID)
+                return false
+            }
+        }
+    }
+
+    private func flushStored(accountID: Int64) async {
         await flushMobileOriginated(accountID: accountID)
         var batches = 0
         // Bounded: at most 100 batches per bind; the rest goes at the next bind.
