@@ -61,7 +61,7 @@ public final class ClientDelivery: Sendable {
 
     private func send(_ correlation: Correlation, pending: PendingReceipt, alreadyStored: Bool) {
         guard let session = registry.receiver(accountID: correlation.accountID) else {
-            if !alreadyStored { queue(pending, correlation: correlation) }
+            if !alreadyStored { queue(pending, receiverMayBindMeanwhile: true) }
             return
         }
         // A stored receipt can be reached twice (a bind's flush, and the check after it was
@@ -92,30 +92,33 @@ public final class ClientDelivery: Sendable {
             case .success(let response):
                 self.logger.notice("client refused a receipt; kept for later", metadata: [
                     "id": "\(correlation.messageID)", "status": "\(response.commandStatus)"])
-                self.keptForLater(pending, correlation: correlation, alreadyStored: alreadyStored)
+                self.keptForLater(pending, alreadyStored: alreadyStored)
             case .failure(let error):
                 self.logger.info("receipt not delivered; kept for later", metadata: ["id": "\(correlation.messageID)", "error": "\(error)"])
-                self.keptForLater(pending, correlation: correlation, alreadyStored: alreadyStored)
+                self.keptForLater(pending, alreadyStored: alreadyStored)
             }
         }
     }
 
-    private func keptForLater(_ pending: PendingReceipt, correlation: Correlation, alreadyStored: Bool) {
+    /// A receipt the client refused or did not answer waits for the next bind.
+    private func keptForLater(_ pending: PendingReceipt, alreadyStored: Bool) {
         if alreadyStored {
             receiptsOnTheirWay.withLockedValue { _ = $0.remove(pending.messageID) }
         } else {
-            queue(pending, correlation: correlation)
+            queue(pending, receiverMayBindMeanwhile: false)
         }
     }
 
-    /// Stores a receipt no receiver could take. A receiver may have bound between the look for
-    /// one and the commit, and its bind's flush may have read the store before the receipt was
+    /// Stores a receipt. When it is stored because no receiver was bound, one may bind between
+    /// that look and the commit, and its bind's flush may read the store before the receipt is
     /// in it: so once stored, a receiver bound by then gets the account's stored receipts,
-    /// instead of this one waiting for the next bind.
-    private func queue(_ pending: PendingReceipt, correlation: Correlation) {
+    /// instead of this one waiting for the next bind. (Not for a receipt the client refused:
+    /// sending the stored ones again at each refusal would go round in circles.)
+    private func queue(_ pending: PendingReceipt, receiverMayBindMeanwhile: Bool) {
         counters.withLockedValue { $0.receiptsQueued += 1 }
         committer.enqueue(.queueReceipt(pending)) { result in
-            guard case .success = result, self.registry.receiver(accountID: pending.accountID) != nil else { return }
+            guard receiverMayBindMeanwhile, case .success = result,
+                  self.registry.receiver(accountID: pending.accountID) != nil else { return }
             Task { await self.flush(accountID: pending.accountID) }
         }
     }
