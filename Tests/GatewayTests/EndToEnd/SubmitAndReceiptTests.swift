@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOSSL
 import SMPP
@@ -122,6 +123,41 @@ struct SubmitAndReceiptTests {
         let receipts = await receiver.deliveries(count: 2, timeout: .seconds(5))
         #expect(receipts.map(\.tlvs.receiptedMessageID) == [id.description])
         await transmitter.unbind()
+        await receiver.unbind()
+    }
+
+    @Test("a receipt the client refuses is kept once, not sent round again, and goes to the next receiver that binds")
+    func refusedReceiptWaits() async throws {
+        let harness = try await GatewayHarness()
+        defer { Task { await harness.stop() } }
+        // The receipted ids of every deliver_sm offered to the refusing client.
+        let offered = NIOLockedValueBox<[String?]>([])
+        let refusing = try await SMPPClient.connect(host: "127.0.0.1", port: harness.port, group: GatewayHarness.group, windowSize: 10,
+                                                    answer: { pdu in
+                                                        offered.withLockedValue { $0.append(pdu.tlvs.receiptedMessageID) }
+                                                        return .temporaryApplicationError
+                                                    })
+        #expect(try await refusing.bind(.transceiver, systemID: harness.systemID, password: harness.password).commandStatus == .ok)
+        let response = try await refusing.request(submitSM(text: "refused"))
+        guard case .submitSMResp(let resp) = response.body, let idText = resp.messageID, let id = MessageID(idText) else {
+            Issue.record("no id")
+            return
+        }
+        let accountID = try #require(try await harness.store.account(systemID: harness.systemID)?.id)
+        var pending = 0
+        for _ in 0..<250 where pending == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+            pending = try await harness.store.pendingReceiptCount(accountID: accountID)
+        }
+        #expect(pending == 1)
+        // Offered once; a second offer within a second and a half would be a loop.
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(offered.withLockedValue { $0 } == [id.description])
+        await refusing.unbind()
+
+        let receiver = try await harness.boundClient(.receiver)
+        let receipts = await receiver.deliveries(count: 1, timeout: .seconds(10))
+        #expect(receipts.first?.tlvs.receiptedMessageID == id.description)
         await receiver.unbind()
     }
 
