@@ -89,8 +89,9 @@ extension BenchCommand {
             }
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             samples.sort()
-            func percentile(_ p: Double) -> String {
-                String(format: "%.2f µs", Double(samples[min(samples.count - 1, Int(Double(samples.count) * p))]) / 1000)
+            /// The p-th fraction of sorted nanosecond samples, in µs.
+            func percentile(_ p: Double, of sorted: [UInt64] = samples) -> String {
+                String(format: "%.2f µs", Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1000)
             }
             let names = sources.map(\.name).joined(separator: ", ")
             print("tern bench hooks: \(count) messages through \(sources.count) plugins (\(names)); \(accepted) accepted")
@@ -100,8 +101,7 @@ extension BenchCommand {
                 var own = byDestination[position]
                 guard !own.isEmpty else { continue }
                 own.sort()
-                print("  \(destination.number) → \(destination.route): " + String(format: "p50 %.2f µs  p99 %.2f µs",
-                      Double(own[own.count / 2]) / 1000, Double(own[min(own.count - 1, own.count * 99 / 100)]) / 1000))
+                print("  \(destination.number) → \(destination.route): p50 \(percentile(0.5, of: own))  p99 \(percentile(0.99, of: own))")
             }
             do {
                 let calibration = try Self.budgetTrip()

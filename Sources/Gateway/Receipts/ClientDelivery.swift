@@ -64,8 +64,8 @@ public final class ClientDelivery: Sendable {
             if !alreadyStored { queue(pending, receiverMayBindMeanwhile: true) }
             return
         }
-        // A stored receipt can be reached twice (a bind's flush, and the check after it was
-        // stored): the second one is not sent.
+        // A stored receipt stays in the store until the client took it, so a later page or the
+        // next flush run can read it again while it is on its way: that one is not sent.
         if alreadyStored, !receiptsOnTheirWay.withLockedValue({ $0.insert(pending.messageID).inserted }) { return }
         let built: (body: PDU.Body, tlvs: TLVList)
         do {

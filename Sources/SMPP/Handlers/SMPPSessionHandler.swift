@@ -212,12 +212,11 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             // Encoded before the machine numbers it: a PDU that breaks a field limit is refused
             // here and never holds a window slot. The sequence number is patched in afterwards.
             var request = PDU(body, sequenceNumber: 0, tlvs: tlvs)
-            var buffer = outboundBuffer(context: context, reserving: tlvs.encodedLength)
-            let start = buffer.writerIndex
+            var buffer: ByteBuffer
+            let start: Int
             do {
-                try request.encode(into: &buffer)  // leaves the buffer as it was when it throws
+                (buffer, start) = try encodeGathered(request, context: context)
             } catch {
-                unflushed = buffer
                 let failure = SMPPSessionError(.encoding(error), commandID: body.commandID)
                 responsePromise?.fail(failure)
                 promise?.fail(failure)
@@ -324,18 +323,17 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
         reportStateChange(context: context)
     }
 
-    /// Encodes and writes a PDU; one that breaks a field limit fails `promise` and is not sent.
-    /// Room for a PDU before its TLVs. The encoder reserves the body's size bound at once (a
-    /// submit_sm_resp's is 81 octets, a submit_sm with a 160-octet text about 300), and a
-    /// buffer that must grow for it costs a second allocation and a copy per PDU.
+    /// Room for a PDU before its TLVs in a new outbound buffer. The encoder reserves the body's
+    /// size bound at once (a submit_sm_resp's is 81 octets, a submit_sm with a 160-octet text
+    /// about 300), and a buffer that must grow for it costs a second allocation and a copy.
     static let bufferCapacity = 320
 
+    /// Encodes and writes a PDU; one that breaks a field limit fails `promise` and is not sent.
     private func write(_ pdu: PDU, context: ChannelHandlerContext, promise: EventLoopPromise<Void>? = nil) {
-        var buffer = outboundBuffer(context: context, reserving: pdu.tlvs.encodedLength)
+        let buffer: ByteBuffer
         do {
-            try pdu.encode(into: &buffer)  // leaves the buffer as it was when it throws
+            (buffer, _) = try encodeGathered(pdu, context: context)
         } catch {
-            unflushed = buffer
             promise?.fail(error)
             return
         }
@@ -343,14 +341,25 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
         needsFlush = true
     }
 
-    /// The buffer the next PDU is encoded at the end of: the PDUs gathered since the last flush,
-    /// taken out of `unflushed` so that it grows in place, or a new one.
-    private func outboundBuffer(context: ChannelHandlerContext, reserving octets: Int) -> ByteBuffer {
+    /// Encodes `pdu` after the PDUs gathered since the last flush (taken out of `unflushed`, so
+    /// the buffer grows in place), and says where it starts. On a throw the gathered PDUs are
+    /// back in `unflushed` as they were: the encoder leaves a buffer untouched when it throws.
+    private func encodeGathered(_ pdu: PDU, context: ChannelHandlerContext) throws(SMPPEncodingError) -> (buffer: ByteBuffer, start: Int) {
+        var buffer: ByteBuffer
         if let gathered = unflushed {
             unflushed = nil
-            return gathered
+            buffer = gathered
+        } else {
+            buffer = context.channel.allocator.buffer(capacity: Self.bufferCapacity + pdu.tlvs.encodedLength)
         }
-        return context.channel.allocator.buffer(capacity: Self.bufferCapacity + octets)
+        let start = buffer.writerIndex
+        do {
+            try pdu.encode(into: &buffer)
+        } catch {
+            unflushed = buffer
+            throw error
+        }
+        return (buffer, start)
     }
 
     /// Keeps the gathered PDUs for the flush; a write that wants to hear how it went, or a

@@ -70,30 +70,15 @@ struct SubmitAndReceiptTests {
         let harness = try await GatewayHarness()
         defer { Task { await harness.stop() } }
         let transmitter = try await harness.boundClient(.transmitter)
-        let response = try await transmitter.request(submitSM(text: "later"))
-        guard case .submitSMResp(let resp) = response.body, let idText = resp.messageID, let id = MessageID(idText) else {
-            Issue.record("no id")
-            return
-        }
+        let id = try #require(GatewayHarness.messageID(in: try await transmitter.request(submitSM(text: "later"))))
         // Wait until the simulator's receipt has been handled and queued for the account.
-        let accountID = try #require(try await harness.store.account(systemID: harness.systemID)?.id)
-        var pending = 0
-        for _ in 0..<200 where pending == 0 {
-            try await Task.sleep(for: .milliseconds(20))
-            pending = try await harness.store.pendingReceiptCount(accountID: accountID)
-        }
-        #expect(pending == 1)
+        #expect(try await harness.pendingReceipts(until: { $0 > 0 }) == 1)
         #expect(transmitter.deliveryCount == 0)
 
         let receiver = try await harness.boundClient(.receiver)
         let receipts = await receiver.deliveries(count: 1, timeout: .seconds(10))
         #expect(receipts.first?.tlvs.receiptedMessageID == id.description)
-        var left = 1
-        for _ in 0..<200 where left > 0 {
-            try await Task.sleep(for: .milliseconds(20))
-            left = try await harness.store.pendingReceiptCount(accountID: accountID)
-        }
-        #expect(left == 0)
+        #expect(try await harness.pendingReceipts(until: { $0 == 0 }) == 0)
         await transmitter.unbind()
         await receiver.unbind()
     }
@@ -105,18 +90,13 @@ struct SubmitAndReceiptTests {
         let harness = try await GatewayHarness(configure: { $0.server.commitDelayMilliseconds = 1000 })
         defer { Task { await harness.stop() } }
         let transmitter = try await harness.boundClient(.transmitter)
-        let response = try await transmitter.request(submitSM(text: "race"))
-        guard case .submitSMResp(let resp) = response.body, let idText = resp.messageID, let id = MessageID(idText) else {
-            Issue.record("no id")
-            return
-        }
+        let id = try #require(GatewayHarness.messageID(in: try await transmitter.request(submitSM(text: "race"))))
         // The receipt came back from the simulator and found no receiver: it is being stored.
         for _ in 0..<2_000 where harness.gateway.delivery.counts.receiptsQueued == 0 {
             try await Task.sleep(for: .milliseconds(5))
         }
         #expect(harness.gateway.delivery.counts.receiptsQueued == 1)
-        let accountID = try #require(try await harness.store.account(systemID: harness.systemID)?.id)
-        #expect(try await harness.store.pendingReceiptCount(accountID: accountID) == 0, "the receipt's commit landed before the bind: the race was not set up")
+        #expect(try await harness.pendingReceipts(until: { _ in true }) == 0, "the receipt's commit landed before the bind: the race was not set up")
 
         let receiver = try await harness.boundClient(.receiver)
         // Up to two, to see a duplicate if there were one.
@@ -138,18 +118,8 @@ struct SubmitAndReceiptTests {
                                                         return .temporaryApplicationError
                                                     })
         #expect(try await refusing.bind(.transceiver, systemID: harness.systemID, password: harness.password).commandStatus == .ok)
-        let response = try await refusing.request(submitSM(text: "refused"))
-        guard case .submitSMResp(let resp) = response.body, let idText = resp.messageID, let id = MessageID(idText) else {
-            Issue.record("no id")
-            return
-        }
-        let accountID = try #require(try await harness.store.account(systemID: harness.systemID)?.id)
-        var pending = 0
-        for _ in 0..<250 where pending == 0 {
-            try await Task.sleep(for: .milliseconds(20))
-            pending = try await harness.store.pendingReceiptCount(accountID: accountID)
-        }
-        #expect(pending == 1)
+        let id = try #require(GatewayHarness.messageID(in: try await refusing.request(submitSM(text: "refused"))))
+        #expect(try await harness.pendingReceipts(until: { $0 > 0 }) == 1)
         // Offered once; a second offer within a second and a half would be a loop.
         try await Task.sleep(for: .milliseconds(1500))
         #expect(offered.withLockedValue { $0 } == [id.description])
@@ -180,8 +150,7 @@ struct SubmitAndReceiptTests {
         #expect(state == .delivered)
         let receipts = await client.deliveries(count: 1, timeout: .milliseconds(300))
         #expect(receipts.isEmpty)
-        let accountID = try #require(try await harness.store.account(systemID: harness.systemID)?.id)
-        #expect(try await harness.store.pendingReceiptCount(accountID: accountID) == 0)
+        #expect(try await harness.pendingReceipts(until: { _ in true }) == 0)
         await client.unbind()
     }
 

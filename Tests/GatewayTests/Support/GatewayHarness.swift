@@ -78,7 +78,7 @@ final class GatewayHarness: Sendable {
         if removeFiles { try? FileManager.default.removeItem(atPath: directory) }
     }
 
-    enum HarnessError: Error { case bindRefused(CommandStatus), timeout(String) }
+    enum HarnessError: Error { case bindRefused(CommandStatus), timeout(String), noAccount(String) }
 }
 
 func submitSM(to destination: String = "447700900123", from source: String = "Tern", text: String = "hello",
@@ -94,6 +94,24 @@ struct MissingMessage: Error, CustomStringConvertible {
 }
 
 extension GatewayHarness {
+    /// Tern's id in a submit_sm_resp; nil when it has none.
+    static func messageID(in response: PDU) -> MessageID? {
+        guard case .submitSMResp(let resp) = response.body, let text = resp.messageID else { return nil }
+        return MessageID(text)
+    }
+
+    /// The receipts stored for the test account, read every 20 ms (for at most 5 s) until
+    /// `done` accepts the count; returns the last count read.
+    func pendingReceipts(until done: (Int) -> Bool) async throws -> Int {
+        guard let accountID = try await store.account(systemID: systemID)?.id else { throw HarnessError.noAccount(systemID) }
+        var count = try await store.pendingReceiptCount(accountID: accountID)
+        for _ in 0..<250 where !done(count) {
+            try await Task.sleep(for: .milliseconds(20))
+            count = try await store.pendingReceiptCount(accountID: accountID)
+        }
+        return count
+    }
+
     /// The stored message behind an id from a submit response.
     func stored(_ id: String?) async throws -> Message {
         guard let id, let messageID = MessageID(id), let message = try await store.message(messageID) else { throw MissingMessage(id: id) }

@@ -10,10 +10,16 @@ struct SessionGatheringTests {
     static let deliver = PDU.Body.deliverSM(DeliverSM(source: .international("447700900123"), destination: .alphanumeric("Tern"),
                                                       shortMessage: ByteBuffer(string: "id:1 stat:DELIVRD")))
 
+    /// A server session with a transceiver bound, its bind response already read.
+    static func boundTransceiver(window: Int) throws -> SessionChannel {
+        let session = try SessionChannel(role: .messageCentre, windowSize: window)
+        try session.bindPeer(.transceiver)
+        return session
+    }
+
     @Test("answers and requests written before one flush leave as one buffer holding each PDU in order")
     func oneBufferPerFlush() throws {
-        let session = try SessionChannel(role: .messageCentre, windowSize: 10)
-        try session.bindPeer(.transceiver)
+        let session = try Self.boundTransceiver(window: 10)
         let channel = session.channel
         let loop = channel.embeddedEventLoop
         let responses = (1...3).map { PDU(.submitSMResp(SubmitSMResp(messageID: "m\($0)")), sequenceNumber: UInt32(40 + $0)) }
@@ -39,8 +45,7 @@ struct SessionGatheringTests {
 
     @Test("a request refused for the window leaves no octets among the gathered PDUs")
     func refusedLeavesNothing() throws {
-        let session = try SessionChannel(role: .messageCentre, windowSize: 1)
-        try session.bindPeer(.transceiver)
+        let session = try Self.boundTransceiver(window: 1)
         let channel = session.channel
         let loop = channel.embeddedEventLoop
         let first = loop.makePromise(of: PDU.self)
