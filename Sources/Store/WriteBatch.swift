@@ -21,6 +21,7 @@ struct WriteBatch {
     private var markRouted: BoundStatement?
     private var markSubmitted: BoundStatement?
     private var markDone: BoundStatement?
+    private var markSubmittedAndDone: BoundStatement?
     private var accountOfMessage: BoundStatement?
     private var replaceMessage: BoundStatement?
     private var insertMobileOriginated: BoundStatement?
@@ -83,13 +84,77 @@ struct WriteBatch {
     /// exist (nothing was written for those).
     mutating func apply(_ writes: [StoreWrite]) throws -> [MessageID] {
         var missing: [MessageID] = []
+        let endings = Self.endingsAfterSubmits(writes)
+        var endedWithSubmit: Set<Int> = []
         for (index, write) in writes.enumerated() {
+            if !endings.isEmpty {
+                if endedWithSubmit.remove(index) != nil { continue }
+                if let end = endings[index], case .transition(let submitted) = write, case .transition(let ending) = writes[end],
+                   try submitAndEnd(submitted, ending) {
+                    endedWithSubmit.insert(end)
+                    continue
+                }
+            }
             if case .accept(let message) = write, let parts = message.concatenation, parts.sequence == 1, parts.total > 1 {
                 group = Self.group(starting: message, in: writes[index...])
             }
             if let id = try apply(write) { missing.append(id) }
         }
         return missing
+    }
+
+    /// Messages whose `submitted` and final state are both in this batch, with nothing else about
+    /// them in between (an upstream that sends its receipt within a commit or two): by the index
+    /// of the submitted write, the index of the final one. Each such pair is one UPDATE instead
+    /// of two, rewriting the row and its `messages_open` entry once.
+    private static func endingsAfterSubmits(_ writes: [StoreWrite]) -> [Int: Int] {
+        var submitted: [MessageID: Int] = [:]
+        var endings: [Int: Int] = [:]
+        for (index, write) in writes.enumerated() {
+            switch write {
+            case .transition(let transition):
+                let id = transition.messageID
+                switch fastPath(transition) {
+                case .submitted?:
+                    submitted[id] = index
+                case .done?:
+                    if let start = submitted.removeValue(forKey: id) { endings[start] = index }
+                default:
+                    if !submitted.isEmpty { submitted[id] = nil }
+                }
+            case .replace(let id, _, _, _, _):
+                if !submitted.isEmpty { submitted[id] = nil }
+            default:
+                break
+            }
+        }
+        return endings
+    }
+
+    /// Writes a submitted step and the final state after it as one UPDATE. False when the row is
+    /// not as the submitted step expects (already submitted or ended, or missing): then each is
+    /// applied on its own, in order, as if they had come in separate batches.
+    private mutating func submitAndEnd(_ submitted: MessageTransition, _ ending: MessageTransition) throws -> Bool {
+        guard case .done(let kind)? = Self.fastPath(ending) else { return false }
+        let statement = try cached(\.markSubmittedAndDone, """
+            UPDATE messages SET state = ?6, connector = COALESCE(?2, connector),
+                upstream_id = COALESCE(?3, upstream_id), upstream_key = COALESCE(?4, upstream_key),
+                submitted_connector = ?2, submitted_upstream_id = ?3, submitted_at = ?5,
+                error_code = COALESCE(?7, error_code), done_error_code = ?7, done_kind = ?8, done_at = ?9, updated_at = ?9
+            WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL
+            """)
+        try statement.bind(1, submitted.messageID.rawValue)
+        try statement.bind(2, submitted.connector)
+        try statement.bind(3, submitted.upstreamID)
+        try bindUpstreamKey(statement, 4, submitted.upstreamID)
+        try statement.bind(5, submitted.at.timeIntervalSince1970)
+        try statement.bind(6, ending.state.rawValue)
+        try statement.bind(7, ending.errorCode)
+        try statement.bind(8, kind)
+        try statement.bind(9, ending.at.timeIntervalSince1970)
+        guard try statement.run() > 0 else { return false }
+        try endedOnRow(ending)
+        return true
     }
 
     /// The parts of `first`'s message that follow it in this batch, and what they cost together.
@@ -421,9 +486,7 @@ struct WriteBatch {
                 try statement.bind(5, at)
                 changed = try statement.run()
                 if changed > 0 {
-                    let lookup = try cached(\.accountOfMessage, "SELECT account_id FROM messages WHERE id = ?1")
-                    try lookup.bind(1, id)
-                    if let account = try lookup.runReturningInteger() { try ended(transition, account: account) }
+                    try endedOnRow(transition)
                     return true
                 }
             }
@@ -451,6 +514,15 @@ struct WriteBatch {
         try appendEvent(transition)
         if transition.state.isFinal { try ended(transition, account: account) }
         return true
+    }
+
+    /// `ended` for a final state the fast path wrote, which returned no account: the transition
+    /// names it (a matched receipt) or the row is read for it.
+    private mutating func endedOnRow(_ transition: MessageTransition) throws {
+        if let account = transition.accountID { return try ended(transition, account: account) }
+        let lookup = try cached(\.accountOfMessage, "SELECT account_id FROM messages WHERE id = ?1")
+        try lookup.bind(1, transition.messageID.rawValue)
+        if let account = try lookup.runReturningInteger() { try ended(transition, account: account) }
     }
 
     /// A message reached a final state: count it, and refund it when the config says so.

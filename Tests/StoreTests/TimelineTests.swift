@@ -33,6 +33,56 @@ struct TimelineTests {
         }
     }
 
+    @Test("a submit and its receipt in one batch are one row update that reads back as the two steps, counted once")
+    func submitAndReceiptInOneBatch() async throws {
+        try await withStore { store in
+            // 25 gets its steps in two batches, 26 in one; both must read back alike.
+            let separate = MessageID(rawValue: 25), together = MessageID(rawValue: 26)
+            func submitted(_ id: MessageID) -> MessageTransition {
+                MessageTransition(messageID: id, at: time(30), state: .submitted, connector: "smsc-a", upstreamID: "0A\(id.rawValue)")
+            }
+            func delivered(_ id: MessageID, knownAccount: Bool) -> MessageTransition {
+                MessageTransition(messageID: id, at: time(40), state: .delivered, errorCode: 0, detail: "receipt",
+                                  accountID: knownAccount ? 7 : nil)
+            }
+            try await store.apply([.accept(makeMessage(25, accountID: 7, state: .routed, connector: "smsc-a")),
+                                   .accept(makeMessage(26, accountID: 7, state: .routed, connector: "smsc-a"))])
+            try await store.apply([.transition(submitted(separate))])
+            try await store.apply([.transition(delivered(separate, knownAccount: false))])
+            try await store.apply([.transition(submitted(together)), .transition(delivered(together, knownAccount: true))])
+
+            for id in [separate, together] {
+                #expect(try await store.eventRowCount(of: id) == 0)
+                let timeline = try await store.events(of: id)
+                #expect(timeline.map(\.state) == [.accepted, .routed, .submitted, .delivered])
+                #expect(timeline.dropFirst(2).first == MessageEvent(messageID: id, at: time(30), state: .submitted, connector: "smsc-a",
+                                                                    upstreamID: "0A\(id.rawValue)"))
+                #expect(timeline.last == MessageEvent(messageID: id, at: time(40), state: .delivered, errorCode: 0, detail: "receipt"))
+                let stored = try #require(try await store.message(id))
+                #expect(stored.state == .delivered)
+                #expect(stored.upstreamID == "0A\(id.rawValue)")
+                #expect(try await store.message(connector: "smsc-a", upstreamIDs: UpstreamMessageID.candidates("0A\(id.rawValue)"))?.id == id)
+            }
+            let usage = try await store.usage(scope: [7], from: time(-7200), to: time(7200), daily: true)
+            #expect(usage.reduce(0) { $0 + ($1.finalStates["delivered"] ?? 0) } == 2)
+        }
+    }
+
+    @Test("a submit and an end in one batch for a message already submitted stay two steps, in order")
+    func secondSubmitInOneBatch() async throws {
+        try await withStore { store in
+            let id = MessageID(rawValue: 27)
+            let first = MessageTransition(messageID: id, at: time(30), state: .submitted, connector: "smsc-a", upstreamID: "1")
+            let second = MessageTransition(messageID: id, at: time(31), state: .submitted, connector: "smsc-b", upstreamID: "2")
+            let delivered = MessageTransition(messageID: id, at: time(40), state: .delivered, errorCode: 0, detail: "receipt")
+            try await store.apply([.accept(makeMessage(27, state: .routed, connector: "smsc-a")), .transition(first)])
+            try await store.apply([.transition(second), .transition(delivered)])
+            let timeline = try await store.events(of: id)
+            #expect(Array(timeline.dropFirst(2)) == [first, second, delivered])
+            #expect(try await store.message(id)?.state == .delivered)
+        }
+    }
+
     @Test("routed as its own write is a column too")
     func routedTransition() async throws {
         try await withStore { store in

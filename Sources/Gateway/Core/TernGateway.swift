@@ -364,7 +364,8 @@ extension TernGateway: ConnectorDelegate, Dispatcher.Observer {
         // the receipt tells the same state; the upstream gets its answer at the same moment.
         let preferences = receiptPreferences(accountID: correlation.accountID)
         committer.enqueue(.transition(MessageTransition(messageID: correlation.messageID, at: receipt.doneAt ?? Date(), state: receipt.state,
-                                                        errorCode: receipt.errorCode, detail: "receipt"))) { result in
+                                                        errorCode: receipt.errorCode, detail: "receipt",
+                                                        accountID: correlation.accountID))) { result in
             guard case .success = result else {
                 taken(false)
                 return

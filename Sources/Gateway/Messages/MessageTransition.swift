@@ -13,9 +13,13 @@ public struct MessageTransition: Sendable, Hashable {
     public var errorCode: Int?
     /// Why, in words (retry reason, rejection reason).
     public var detail: String?
+    /// The message's account, when whoever reports the change knows it (a matched receipt): the
+    /// store counts a final state per account and need not read the row back for it.
+    public var accountID: Int64?
 
     public init(messageID: MessageID, at: Date = Date(), state: MessageLifecycle, connector: String? = nil,
-                upstreamID: String? = nil, errorCode: Int? = nil, detail: String? = nil) {
+                upstreamID: String? = nil, errorCode: Int? = nil, detail: String? = nil, accountID: Int64? = nil) {
+        self.accountID = accountID
         self.messageID = messageID
         self.at = at
         self.state = state
