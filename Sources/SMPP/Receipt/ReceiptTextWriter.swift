@@ -36,16 +36,21 @@ struct ReceiptTextWriter {
     }
 
     /// `value` as exactly `width` decimal digits, clamped to what fits (0…10^width − 1).
+    /// Written from the last digit back, so every step divides by the constant 10 (a multiply)
+    /// rather than by a running power of ten; a receipt has some forty digits.
     mutating func appendDigits(_ value: Int, width: Int) {
+        guard width > 0 else { return }
         var limit = 1
         for _ in 0..<width { limit *= 10 }
         var remaining = Swift.min(Swift.max(value, 0), limit - 1)
-        var divisor = limit / 10
-        while divisor > 0 {
-            append(UInt8(ascii: "0") + UInt8(remaining / divisor))
-            remaining %= divisor
-            divisor /= 10
+        let end = count + width
+        var index = end
+        while index > count {
+            index -= 1
+            if index < buffer.count { buffer[index] = UInt8(ascii: "0") + UInt8(remaining % 10) }
+            remaining /= 10
         }
+        count = Swift.min(end, buffer.count)
     }
 
     /// Builds a String of at most `capacity` UTF-8 bytes with `body`.
