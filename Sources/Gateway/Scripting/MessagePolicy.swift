@@ -163,12 +163,16 @@ extension TernGateway {
 
     /// A rewritten sender as an address: digits (with an optional +) are an international
     /// number, anything else an alphanumeric sender ID.
+    /// Read by octets: it runs for every rewritten message, and walking Characters (grapheme
+    /// breaking) cost a whole percent of the gateway's CPU with the shipped sender rules.
     public static func senderAddress(_ text: String) -> WireAddress? {
-        let digits = text.hasPrefix("+") ? String(text.dropFirst()) : text
-        if !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) {
-            return digits.count <= 20 ? WireAddress(ton: 1, npi: 1, value: digits) : nil
+        let octets = text.utf8
+        let digits = octets.first == UInt8(ascii: "+") ? octets.dropFirst() : octets[...]
+        if !digits.isEmpty, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
+            guard digits.count <= 20 else { return nil }
+            return WireAddress(ton: 1, npi: 1, value: digits.count == octets.count ? text : String(Substring(digits)))
         }
-        return text.utf8.count <= 20 ? WireAddress(ton: 5, npi: 0, value: text) : nil
+        return octets.count <= 20 ? WireAddress(ton: 5, npi: 0, value: text) : nil
     }
 }
 
@@ -186,6 +190,3 @@ enum SMSParts {
     }
 }
 
-extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
-}
