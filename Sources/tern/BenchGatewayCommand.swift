@@ -112,6 +112,7 @@ extension BenchCommand {
         @Flag(help: "Run the shipped plugins (content filter, sender rules, prefix router, prefix pricing) on every message.") var plugins = false
         @Option(help: "The shipped plugins' directory.") var pluginDirectory = "plugins"
         @Flag(help: "Charge every message to a reseller's user (price plans, credit, ledger).") var charged = false
+        @Option(help: "Destination numbers the messages are spread over. 1 sends every message to one number, which flatters the store: the tracking indexes then only ever append; real traffic is closer to a million.") var numbers = 1
 
         func run() async throws {
             #if DEBUG
@@ -119,6 +120,7 @@ extension BenchCommand {
             #endif
             guard let durability = StoreSettings.Durability(rawValue: durability) else { throw ValidationError("--durability must be full or normal") }
             guard sessions > 0, window > 0, count > 0 else { throw ValidationError("--sessions, --window and --count must be positive") }
+            guard numbers > 0, numbers <= 100_000_000 else { throw ValidationError("--numbers must be between 1 and 100000000") }
             let sources = plugins ? try BenchPlugins.sources(directory: pluginDirectory, connector: "sink", contentFilter: true) : []
             let rig = try await BenchRig.start(durability: durability, upstreamSessions: upstreamSessions, upstreamWindow: upstreamWindow,
                                                window: window, plugins: sources, charged: charged)
@@ -130,14 +132,18 @@ extension BenchCommand {
                 guard bound.commandStatus == .ok else { throw ValidationError("bench bind refused: \(bound.commandStatus)") }
                 clients.append(client)
             }
-            print("tern bench gateway: \(count) messages, \(sessions) sessions × window \(window), upstream \(upstreamSessions) × \(upstreamWindow), store \(durability.rawValue)\(rate > 0 ? ", rate \(rate)/s" : "")\(plugins ? ", plugins: \(sources.map(\.name).joined(separator: ", "))" : "")")
+            print("tern bench gateway: \(count) messages, \(sessions) sessions × window \(window), upstream \(upstreamSessions) × \(upstreamWindow), store \(durability.rawValue)\(rate > 0 ? ", rate \(rate)/s" : "")\(plugins ? ", plugins: \(sources.map(\.name).joined(separator: ", "))" : "")\(numbers > 1 ? ", \(numbers) destination numbers" : "")")
             let started = ContinuousClock.now
             let perSession = (count + sessions - 1) / sessions
             let results = try await withThrowingTaskGroup(of: LoadResult.self) { tasks in
                 for (index, client) in clients.enumerated() {
                     let quota = min(perSession, count - index * perSession)
                     let sessionRate = rate > 0 ? Double(rate) / Double(sessions) : 0
-                    tasks.addTask { try await LoadResult.drive(client: client, quota: max(0, quota), window: window, rate: sessionRate) }
+                    let first = index * perSession
+                    tasks.addTask {
+                        try await LoadResult.drive(client: client, quota: max(0, quota), window: window, rate: sessionRate,
+                                                   destinations: numbers, first: first)
+                    }
                 }
                 var all: [LoadResult] = []
                 for try await result in tasks { all.append(result) }
@@ -217,11 +223,15 @@ struct LoadResult: Sendable {
     var refused: [String: Int] = [:]
     var latencies: [UInt32] = []
 
-    static func drive(client: SMPPClient, quota: Int, window: Int, rate: Double) async throws -> LoadResult {
+    /// `destinations` spreads the submits over that many numbers; `first` is this session's
+    /// first message in the whole run, so sessions do not repeat each other's numbers.
+    static func drive(client: SMPPClient, quota: Int, window: Int, rate: Double,
+                      destinations: Int = 1, first: Int = 0) async throws -> LoadResult {
         let loop = client.channel.eventLoop
         let promise = loop.makePromise(of: LoadResult.self)
         loop.execute {
-            let driver = LoadDriver(client: client, quota: quota, window: window, rate: rate, promise: promise)
+            let driver = LoadDriver(client: client, quota: quota, window: window, rate: rate, promise: promise,
+                                    destinations: destinations, first: first)
             driver.start()
         }
         return try await promise.futureResult.get()
@@ -242,9 +252,14 @@ private final class LoadDriver {
     var flushScheduled = false
     let startedAt = NIODeadline.now()
     let body: PDU.Body
+    let destinations: Int
+    let first: Int
 
-    init(client: SMPPClient, quota: Int, window: Int, rate: Double, promise: EventLoopPromise<LoadResult>) {
+    init(client: SMPPClient, quota: Int, window: Int, rate: Double, promise: EventLoopPromise<LoadResult>,
+         destinations: Int, first: Int) {
         self.client = client
+        self.destinations = destinations
+        self.first = first
         self.quota = quota
         self.window = window
         interval = rate > 0 ? 1 / rate : 0
@@ -269,16 +284,25 @@ private final class LoadDriver {
         if interval > 0 {
             let due = startedAt + .nanoseconds(Int64(Double(index) * interval * 1e9))
             if due > .now() {
-                client.channel.eventLoop.assumeIsolated().scheduleTask(deadline: due) { self.send() }
+                client.channel.eventLoop.assumeIsolated().scheduleTask(deadline: due) { self.send(index) }
                 return
             }
         }
-        send()
+        send(index)
     }
 
-    private func send() {
+    /// The submit for this session's `index`th message: the shared one, or a copy to a number of
+    /// its own, scattered over the range by a multiplicative hash so consecutive messages land far apart.
+    private func submit(_ index: Int) -> PDU.Body {
+        guard destinations > 1, case .submitSM(var submit) = body else { return body }
+        let number = (UInt64(first + index) &* 2_654_435_761) % UInt64(destinations)
+        submit.destination = Address(ton: .international, npi: .isdn, value: String(447_700_000_000 + number))
+        return .submitSM(submit)
+    }
+
+    private func send(_ index: Int) {
         let sentAt = NIODeadline.now()
-        client.send(body, flush: interval > 0).assumeIsolated().whenComplete { result in
+        client.send(submit(index), flush: interval > 0).assumeIsolated().whenComplete { result in
             self.done += 1
             switch result {
             case .success(let response) where response.commandStatus == .ok:

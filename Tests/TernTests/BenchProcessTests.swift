@@ -13,14 +13,15 @@ struct BenchProcessTests {
         return result.stdout
     }
 
-    @Test("without plugins, with the shipped plugins (which bill), and charged to a reseller's user")
+    @Test("without plugins, with the shipped plugins (which bill), charged to a reseller's user, and spread over many numbers")
     func everyModeDeliversEverything() async throws {
         let plugins = CheckConfigTests.root.appendingPathComponent("plugins").path
-        for extra in [[], ["--plugins", "--plugin-directory", plugins], ["--charged"]] {
+        for extra in [[], ["--plugins", "--plugin-directory", plugins], ["--charged"], ["--numbers", "1000", "--plugins", "--plugin-directory", plugins]] {
             let output = try await Self.bench(extra)
             #expect(output.contains("acknowledged: 300 in"), "\(extra): \(output)")
             #expect(output.contains("receipts back at the clients: 300 in"), "\(extra): \(output)")
             #expect(!output.contains("refused:"), "\(extra): \(output)")
+            #expect(output.contains("1000 destination numbers") == extra.contains("--numbers"), "\(extra): \(output)")
         }
     }
 }
