@@ -19,7 +19,6 @@ public struct MessageTransition: Sendable, Hashable {
 
     public init(messageID: MessageID, at: Date = Date(), state: MessageLifecycle, connector: String? = nil,
                 upstreamID: String? = nil, errorCode: Int? = nil, detail: String? = nil, accountID: Int64? = nil) {
-        self.accountID = accountID
         self.messageID = messageID
         self.at = at
         self.state = state
@@ -27,6 +26,7 @@ public struct MessageTransition: Sendable, Hashable {
         self.upstreamID = upstreamID
         self.errorCode = errorCode
         self.detail = detail
+        self.accountID = accountID
     }
 }
 

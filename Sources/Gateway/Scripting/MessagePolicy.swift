@@ -163,6 +163,7 @@ extension TernGateway {
 
     /// A rewritten sender as an address: digits (with an optional +) are an international
     /// number, anything else an alphanumeric sender ID.
+    ///
     /// Read by octets: it runs for every rewritten message, and walking Characters (grapheme
     /// breaking) cost a whole percent of the gateway's CPU with the shipped sender rules.
     public static func senderAddress(_ text: String) -> WireAddress? {
