@@ -146,7 +146,7 @@ public final class SQLiteMessageStore: MessageStore {
         return try await pool.read { db in
             let statement = try db.cachedStatement(sql: """
                 SELECT \(Self.messageColumns) FROM messages
-                WHERE \(Self.openStatePredicate) AND state IN ('accepted', 'routed', 'retrying')
+                WHERE unfinished IS NOT NULL AND state IN ('accepted', 'routed', 'retrying')
                 ORDER BY id LIMIT ?
                 """)
             return try Row.fetchAll(statement, arguments: [limit]).map(Self.message(from:))
@@ -158,7 +158,7 @@ public final class SQLiteMessageStore: MessageStore {
         return try await pool.read { db in
             let statement = try db.cachedStatement(sql: """
                 SELECT \(Self.messageColumns) FROM messages
-                WHERE \(Self.openStatePredicate) AND state IN ('submitted', 'acceptedUpstream', 'unknown')
+                WHERE unfinished IS NOT NULL AND state IN ('submitted', 'acceptedUpstream', 'unknown')
                 AND connector = ?
                 ORDER BY id LIMIT ?
                 """)

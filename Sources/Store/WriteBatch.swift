@@ -106,7 +106,7 @@ struct WriteBatch {
     /// Messages whose `submitted` and final state are both in this batch, with nothing else about
     /// them in between (an upstream that sends its receipt within a commit or two): by the index
     /// of the submitted write, the index of the final one. Each such pair is one UPDATE instead
-    /// of two, rewriting the row and its `messages_open` entry once.
+    /// of two, rewriting the row once.
     private static func endingsAfterSubmits(_ writes: [StoreWrite]) -> [Int: Int] {
         var submitted: [MessageID: Int] = [:]
         var endings: [Int: Int] = [:]
@@ -140,8 +140,9 @@ struct WriteBatch {
             UPDATE messages SET state = ?6, connector = COALESCE(?2, connector),
                 upstream_id = COALESCE(?3, upstream_id), upstream_key = COALESCE(?4, upstream_key),
                 submitted_connector = ?2, submitted_upstream_id = ?3, submitted_at = ?5,
-                error_code = COALESCE(?7, error_code), done_error_code = ?7, done_kind = ?8, done_at = ?9, updated_at = ?9
-            WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL
+                error_code = COALESCE(?7, error_code), done_error_code = ?7, done_kind = ?8, done_at = ?9, updated_at = ?9,
+                unfinished = NULL
+            WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL AND unfinished IS NOT NULL
             """)
         try statement.bind(1, submitted.messageID.rawValue)
         try statement.bind(2, submitted.connector)
@@ -356,9 +357,9 @@ struct WriteBatch {
                 esm_class, protocol_id, priority, registered_delivery, data_coding, short_message, tlvs,
                 concat_reference, concat_total, concat_sequence, received_at, scheduled_at, expires_at,
                 state, connector, upstream_id, upstream_key, attempts, error_code, updated_at,
-                routed_at, routed_connector, price, reseller_price, reseller_id, campaign, charged)
+                routed_at, routed_connector, price, reseller_price, reseller_id, campaign, charged, unfinished)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?21, ?30, ?31, ?32, ?33, ?34, ?35, ?36)
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?21, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37)
             """)
         let receivedAt = message.receivedAt.timeIntervalSince1970
         try statement.bind(1, message.id.rawValue)
@@ -391,6 +392,7 @@ struct WriteBatch {
         if let reseller = message.resellerID { try statement.bind(34, reseller) } else { try statement.bindNull(34) }
         try statement.bind(35, message.campaign)
         try statement.bind(36, message.charged ? 1 : 0)
+        try bindUnfinished(statement, 37, message.state)
 
         // Routed on arrival (the gateway picks the connector before the write): both steps of
         // the timeline from this one row.
@@ -444,15 +446,16 @@ struct WriteBatch {
         let at = transition.at.timeIntervalSince1970
         if let path = Self.fastPath(transition) {
             // Each UPDATE refuses a row whose column for this or a later step is already set (a
-            // second final state, a routed after submitted): those become event rows, below,
-            // so the timeline keeps its order.
+            // second final state, a routed after submitted), and routed/submitted refuse a row
+            // that ended by a final state kept as an event: those become event rows, below, so
+            // the timeline keeps its order and `unfinished` is set again.
             let changed: Int
             switch path {
             case .routed:
                 let statement = try cached(\.markRouted, """
                     UPDATE messages SET state = 'routed', connector = COALESCE(?2, connector),
                         routed_connector = ?2, routed_at = ?3, updated_at = ?3
-                    WHERE id = ?1 AND routed_at IS NULL AND submitted_at IS NULL AND done_at IS NULL
+                    WHERE id = ?1 AND routed_at IS NULL AND submitted_at IS NULL AND done_at IS NULL AND unfinished IS NOT NULL
                     """)
                 try statement.bind(1, id)
                 try statement.bind(2, transition.connector)
@@ -463,7 +466,7 @@ struct WriteBatch {
                     UPDATE messages SET state = 'submitted', connector = COALESCE(?2, connector),
                         upstream_id = COALESCE(?3, upstream_id), upstream_key = COALESCE(?4, upstream_key),
                         submitted_connector = ?2, submitted_upstream_id = ?3, submitted_at = ?5, updated_at = ?5
-                    WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL
+                    WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL AND unfinished IS NOT NULL
                     """)
                 try statement.bind(1, id)
                 try statement.bind(2, transition.connector)
@@ -476,7 +479,7 @@ struct WriteBatch {
                 // cost twice the UPDATE itself; the row's page is at hand for the lookup after.
                 let statement = try cached(\.markDone, """
                     UPDATE messages SET state = ?2, error_code = COALESCE(?3, error_code),
-                        done_error_code = ?3, done_kind = ?4, done_at = ?5, updated_at = ?5
+                        done_error_code = ?3, done_kind = ?4, done_at = ?5, updated_at = ?5, unfinished = NULL
                     WHERE id = ?1 AND done_at IS NULL
                     """)
                 try statement.bind(1, id)
@@ -498,7 +501,7 @@ struct WriteBatch {
         let statement = try cached(\.updateState, """
             UPDATE messages SET state = ?2, connector = COALESCE(?3, connector),
                 upstream_id = COALESCE(?4, upstream_id), upstream_key = COALESCE(?5, upstream_key),
-                error_code = COALESCE(?6, error_code), attempts = attempts + ?7, updated_at = ?8
+                error_code = COALESCE(?6, error_code), attempts = attempts + ?7, updated_at = ?8, unfinished = ?9
             WHERE id = ?1
             RETURNING account_id
             """)
@@ -510,6 +513,7 @@ struct WriteBatch {
         try statement.bind(6, transition.errorCode)
         try statement.bind(7, transition.state == .retrying ? 1 : 0)
         try statement.bind(8, at)
+        try bindUnfinished(statement, 9, transition.state)
         guard let account = try statement.runReturningInteger() else { return false }
         try appendEvent(transition)
         if transition.state.isFinal { try ended(transition, account: account) }
@@ -573,6 +577,12 @@ struct WriteBatch {
         try statement.bind(6, event.errorCode)
         try statement.bind(7, event.detail)
         try statement.run()
+    }
+
+    /// `unfinished` is 1 while a message may still change state and NULL once it ended: the
+    /// `messages_unfinished` index holds exactly the messages a restart must pick up again.
+    private func bindUnfinished(_ statement: BoundStatement, _ index: Int32, _ state: MessageLifecycle) throws {
+        if state.isFinal { try statement.bindNull(index) } else { try statement.bind(index, 1) }
     }
 
     /// Binds `UpstreamMessageID.canonical(raw)` (or NULL), formatting the common shapes (decimal,

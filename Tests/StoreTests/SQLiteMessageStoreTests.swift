@@ -166,19 +166,72 @@ struct SQLiteMessageStoreTests {
     func queryPlans() async throws {
         try await withStore { store in
             let dispatch = try await store.queryPlan("""
-                SELECT id FROM messages WHERE \(SQLiteMessageStore.openStatePredicate)
+                SELECT id FROM messages WHERE unfinished IS NOT NULL
                 AND state IN ('accepted', 'routed', 'retrying') ORDER BY id LIMIT 10
                 """)
-            #expect(dispatch.contains { $0.contains("messages_open") }, "\(dispatch)")
+            #expect(dispatch.contains { $0.contains("messages_unfinished") }, "\(dispatch)")
+            #expect(!dispatch.contains { $0.contains("TEMP B-TREE") }, "\(dispatch)")
             let receipt = try await store.queryPlan("""
-                SELECT id FROM messages WHERE \(SQLiteMessageStore.openStatePredicate)
+                SELECT id FROM messages WHERE unfinished IS NOT NULL
                 AND state IN ('submitted', 'acceptedUpstream', 'unknown') AND connector = ? ORDER BY id LIMIT 10
                 """, arguments: ["smsc-a"])
-            #expect(receipt.contains { $0.contains("messages_open") }, "\(receipt)")
+            #expect(receipt.contains { $0.contains("messages_unfinished") }, "\(receipt)")
             let correlation = try await store.queryPlan(
                 "SELECT id FROM messages WHERE connector = ? AND upstream_key = ? ORDER BY id DESC LIMIT 1",
                 arguments: ["smsc-a", "123"])
             #expect(correlation.contains { $0.contains("messages_by_upstream_key") }, "\(correlation)")
+        }
+    }
+
+    @Test("every way a message ends takes it out of recovery; a step after an end written as an event puts it back")
+    func unfinishedFollowsEveryPath() async throws {
+        try await withStore { store in
+            func id(_ raw: Int64) -> MessageID { MessageID(rawValue: raw) }
+            // 33 arrives unrouted, so nothing but the new condition keeps its late routed off the row columns.
+            try await store.apply([31, 32, 34, 35].map { .accept(makeMessage($0, state: .routed, connector: "smsc-a")) } + [.accept(makeMessage(33))])
+            let submitted = { (raw: Int64) in
+                StoreWrite.transition(MessageTransition(messageID: id(raw), state: .submitted, connector: "smsc-a", upstreamID: "\(raw)"))
+            }
+            let delivered = { (raw: Int64) in
+                StoreWrite.transition(MessageTransition(messageID: id(raw), state: .delivered, errorCode: 0, detail: "receipt"))
+            }
+            // 31: a receipt on its own (row columns); 32: submit and receipt in one batch;
+            // 33: rejected by the dispatcher (an event row); 34 waits for its receipt; 35 waits to be sent.
+            try await store.apply([submitted(31), submitted(34)])
+            try await store.apply([delivered(31), submitted(32), delivered(32),
+                                   .transition(MessageTransition(messageID: id(33), state: .rejected, connector: "smsc-a",
+                                                                 errorCode: 0x45, detail: "smsc-a: refused"))])
+            #expect(try await store.messagesAwaitingDispatch(limit: 100).map(\.id.rawValue) == [35])
+            #expect(try await store.messagesAwaitingReceipt(connector: "smsc-a", limit: 100).map(\.id.rawValue) == [34])
+
+            // A routed after 33's rejection would once have been a row column that left the
+            // message out of recovery; it is an event now, and the message is unfinished again.
+            try await store.apply([.transition(MessageTransition(messageID: id(33), state: .routed, connector: "smsc-b"))])
+            #expect(try await store.messagesAwaitingDispatch(limit: 100).map(\.id.rawValue) == [33, 35])
+            #expect(try await store.eventRowCount(of: id(33)) == 2)
+            #expect(try await store.events(of: id(33)).map(\.state) == [.accepted, .rejected, .routed])
+        }
+    }
+
+    @Test("a v5 file's unfinished messages are found by recovery after the upgrade")
+    func upgradeFromV5() async throws {
+        try await withTemporaryDatabase { path in
+            let store = try await upgradedStore(at: path, from: "v5: roles, credit and ledger, tokens, audit, campaigns, usage") { db in
+                for (id, state) in [(1, "routed"), (2, "submitted"), (3, "delivered"), (4, "retrying"), (5, "rejected")] {
+                    try db.execute(sql: """
+                        INSERT INTO messages (id, account_id, system_id, service_type, source_ton, source_npi, source_value,
+                            destination_ton, destination_npi, destination_value, esm_class, protocol_id, priority,
+                            registered_delivery, data_coding, received_at, state, connector, attempts, updated_at)
+                        VALUES (?, 1, 'c', '', 0, 0, 'T', 1, 1, '1', 0, 0, 0, 0, 0, 100, ?, 'smsc-a', 0, 101)
+                        """, arguments: [id, state])
+                }
+            }
+            #expect(try await store.messagesAwaitingDispatch(limit: 100).map(\.id.rawValue) == [1, 4])
+            #expect(try await store.messagesAwaitingReceipt(connector: "smsc-a", limit: 100).map(\.id.rawValue) == [2])
+            // The upgraded rows end like new ones.
+            try await store.apply([.transition(MessageTransition(messageID: MessageID(rawValue: 2), state: .delivered, detail: "receipt"))])
+            #expect(try await store.messagesAwaitingReceipt(connector: "smsc-a", limit: 100).isEmpty)
+            try await store.close()
         }
     }
 

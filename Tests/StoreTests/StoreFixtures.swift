@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import GRDB
 @testable import Store
 
 /// A fresh database file in its own temporary directory, removed after `body`.
@@ -40,3 +41,16 @@ func makeMessage(_ id: Int64, accountID: Int64 = 1, state: MessageLifecycle = .a
 }
 
 func accept(_ messages: Message...) -> [StoreWrite] { messages.map(StoreWrite.accept) }
+
+/// A store on a file written by an older schema: migrated up to `migration`, filled by `fill`
+/// through plain SQL, then opened and migrated to the current schema as `tern` would.
+func upgradedStore(at path: String, from migration: String, _ fill: @escaping @Sendable (Database) throws -> Void) async throws -> SQLiteMessageStore {
+    try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+    let queue = try DatabaseQueue(path: path)
+    try SQLiteMessageStore.migrator.migrate(queue, upTo: migration)
+    try await queue.write(fill)
+    try queue.close()
+    let store = try SQLiteMessageStore(path: path)
+    try await store.migrate()
+    return store
+}

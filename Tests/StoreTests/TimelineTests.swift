@@ -169,18 +169,12 @@ struct TimelineTests {
     }
 }
 
-import GRDB
-
 @Suite("SQLite message store: upgrade from the v1 layout")
 struct TimelineMigrationTests {
     @Test("a v1 file keeps its timelines without a doubled accepted step")
     func upgradeFromV1() async throws {
         try await withTemporaryDatabase { path in
-            try FileManager.default.createDirectory(
-                at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-            let queue = try DatabaseQueue(path: path)
-            try SQLiteMessageStore.migrator.migrate(queue, upTo: "v1: accounts, messages, events, pending receipts")
-            try await queue.write { db in
+            let store = try await upgradedStore(at: path, from: "v1: accounts, messages, events, pending receipts") { db in
                 try db.execute(sql: """
                     INSERT INTO messages (id, account_id, system_id, service_type, source_ton, source_npi, source_value,
                         destination_ton, destination_npi, destination_value, esm_class, protocol_id, priority,
@@ -190,10 +184,6 @@ struct TimelineMigrationTests {
                     INSERT INTO message_events (message_id, at, state, connector) VALUES (9, 101, 'routed', 'smsc-a');
                     """)
             }
-            try queue.close()
-
-            let store = try SQLiteMessageStore(path: path)
-            try await store.migrate()
             let id = MessageID(rawValue: 9)
             #expect(try await store.events(of: id) == [
                 MessageEvent(messageID: id, at: Date(timeIntervalSince1970: 100), state: .accepted),
