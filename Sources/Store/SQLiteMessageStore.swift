@@ -174,6 +174,14 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
+    /// How many messages the `messages_unfinished` index holds, for tests that check every write
+    /// keeps the flag right (the recovery queries filter by state too, and would hide a stale flag).
+    func unfinishedCount() async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE unfinished IS NOT NULL") ?? 0
+        }
+    }
+
     /// The query plan SQLite picks for a recovery query, for tests that guard the indexes.
     func queryPlan(_ sql: String, arguments: StatementArguments = StatementArguments()) async throws -> [String] {
         try await pool.read { db in

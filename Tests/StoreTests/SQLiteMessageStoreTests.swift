@@ -187,8 +187,10 @@ struct SQLiteMessageStoreTests {
     func unfinishedFollowsEveryPath() async throws {
         try await withStore { store in
             func id(_ raw: Int64) -> MessageID { MessageID(rawValue: raw) }
-            // 33 arrives unrouted, so nothing but the new condition keeps its late routed off the row columns.
-            try await store.apply([31, 32, 34, 35].map { .accept(makeMessage($0, state: .routed, connector: "smsc-a")) } + [.accept(makeMessage(33))])
+            // 33 arrives unrouted, so nothing but the new condition keeps its late routed off the row
+            // columns; 36 is accepted already ended (as a refused long-message part can be).
+            try await store.apply([31, 32, 34, 35].map { .accept(makeMessage($0, state: .routed, connector: "smsc-a")) }
+                                  + [.accept(makeMessage(33)), .accept(makeMessage(36, state: .rejected))])
             let submitted = { (raw: Int64) in
                 StoreWrite.transition(MessageTransition(messageID: id(raw), state: .submitted, connector: "smsc-a", upstreamID: "\(raw)"))
             }
@@ -203,11 +205,13 @@ struct SQLiteMessageStoreTests {
                                                                  errorCode: 0x45, detail: "smsc-a: refused"))])
             #expect(try await store.messagesAwaitingDispatch(limit: 100).map(\.id.rawValue) == [35])
             #expect(try await store.messagesAwaitingReceipt(connector: "smsc-a", limit: 100).map(\.id.rawValue) == [34])
+            #expect(try await store.unfinishedCount() == 2)
 
             // A routed after 33's rejection would once have been a row column that left the
             // message out of recovery; it is an event now, and the message is unfinished again.
             try await store.apply([.transition(MessageTransition(messageID: id(33), state: .routed, connector: "smsc-b"))])
             #expect(try await store.messagesAwaitingDispatch(limit: 100).map(\.id.rawValue) == [33, 35])
+            #expect(try await store.unfinishedCount() == 3)
             #expect(try await store.eventRowCount(of: id(33)) == 2)
             #expect(try await store.events(of: id(33)).map(\.state) == [.accepted, .rejected, .routed])
         }

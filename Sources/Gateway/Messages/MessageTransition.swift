@@ -14,7 +14,8 @@ public struct MessageTransition: Sendable, Hashable {
     /// Why, in words (retry reason, rejection reason).
     public var detail: String?
     /// The message's account, when whoever reports the change knows it (a matched receipt): the
-    /// store counts a final state per account and need not read the row back for it.
+    /// store counts a final state per account and need not read the row back for it. Not stored
+    /// with the step: a `MessageEvent` read back has none, so compare timelines without it.
     public var accountID: Int64?
 
     public init(messageID: MessageID, at: Date = Date(), state: MessageLifecycle, connector: String? = nil,

@@ -53,8 +53,11 @@ public enum UpstreamMessageID {
     }
 }
 
-extension String {
+extension StringProtocol {
     var isDecimalDigitsASCII: Bool { utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } }
+}
+
+extension String {
     var isHexDigitsASCII: Bool {
         utf8.allSatisfy {
             (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)

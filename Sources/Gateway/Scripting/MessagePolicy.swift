@@ -167,13 +167,12 @@ extension TernGateway {
     /// Read by octets: it runs for every rewritten message, and walking Characters (grapheme
     /// breaking) cost a whole percent of the gateway's CPU with the shipped sender rules.
     public static func senderAddress(_ text: String) -> WireAddress? {
-        let octets = text.utf8
-        let digits = octets.first == UInt8(ascii: "+") ? octets.dropFirst() : octets[...]
-        if !digits.isEmpty, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) {
-            guard digits.count <= 20 else { return nil }
-            return WireAddress(ton: 1, npi: 1, value: digits.count == octets.count ? text : String(Substring(digits)))
+        // The "+" is dropped as an octet: dropping a Character would take a combining mark with it.
+        let digits = text.utf8.first == UInt8(ascii: "+") ? Substring(text.utf8.dropFirst()) : Substring(text)
+        if !digits.isEmpty, digits.isDecimalDigitsASCII {
+            return digits.utf8.count <= 20 ? WireAddress(ton: 1, npi: 1, value: String(digits)) : nil
         }
-        return octets.count <= 20 ? WireAddress(ton: 5, npi: 0, value: text) : nil
+        return text.utf8.count <= 20 ? WireAddress(ton: 5, npi: 0, value: text) : nil
     }
 }
 
