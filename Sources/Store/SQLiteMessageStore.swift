@@ -1,6 +1,12 @@
+import CSQLiteTuning
 import Foundation
 import Gateway
 import GRDB
+#if canImport(GRDBSQLite)
+import GRDBSQLite
+#elseif canImport(SQLite3)
+import SQLite3
+#endif
 import Logging
 
 /// The embedded `MessageStore`: one SQLite file in WAL mode, through a GRDB `DatabasePool`
@@ -26,8 +32,14 @@ public final class SQLiteMessageStore: MessageStore {
         try self.init(path: settings.path, durability: settings.durability)
     }
 
+    /// SQLite's memory statistics take one process-wide mutex for every allocation and every
+    /// free, and the writer allocates for most values it binds. Nothing in Tern reads them.
+    /// They can only be turned off before SQLite's first use, which is the first store opened.
+    static let memoryStatisticsOff: Bool = tern_sqlite_disable_memory_statistics() == SQLITE_OK
+
     /// Opens (creating if needed) the database at `path`, and its parent directory.
     public init(path: String, durability: StoreSettings.Durability = .full) throws {
+        _ = Self.memoryStatisticsOff
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 

@@ -1,5 +1,10 @@
 import Foundation
 import Gateway
+#if canImport(GRDBSQLite)
+import GRDBSQLite
+#elseif canImport(SQLite3)
+import SQLite3
+#endif
 @testable import Store
 import Testing
 
@@ -20,6 +25,19 @@ struct SQLiteMessageStoreTests {
             try await store.apply([.accept(message)])
             #expect(try await store.message(message.id) == message)
             #expect(try await store.message(MessageID(rawValue: 999)) == nil)
+        }
+    }
+
+    /// The statistics take a process-wide mutex for every SQLite allocation. Only the first use
+    /// of SQLite in a process can turn them off, and in this test process that may have been
+    /// another test's: either way, what the store says of them must be what SQLite does.
+    @Test("memory statistics are off whenever the store says so, and then SQLite counts nothing")
+    func memoryStatistics() async throws {
+        try await withStore { store in
+            try await store.apply([.accept(Message(id: MessageID(rawValue: 9), accountID: 1, systemID: "acme",
+                                                   source: WireAddress(value: "ACME"), destination: WireAddress(value: "447700900123"),
+                                                   shortMessage: Array("hello".utf8), receivedAt: time(0)))])
+            #expect(SQLiteMessageStore.memoryStatisticsOff == (sqlite3_memory_used() == 0))
         }
     }
 

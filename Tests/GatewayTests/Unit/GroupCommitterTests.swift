@@ -55,4 +55,29 @@ struct GroupCommitterTests {
             #expect(try await store.message(MessageID(rawValue: 3)) != nil)
         }
     }
+
+    @Test("a committer released with writes queued still commits them before its thread ends")
+    func releasedCommitterFinishesItsQueue() async throws {
+        try await Self.withStore { store in
+            // A large batch holds the store's writer, so the committer's first commit waits for
+            // it and the writes after it are still queued when the committer is released.
+            let large = (10_001...30_000).map { StoreWrite.accept(Self.message(Int64($0))) }
+            let holding = Task { try await store.apply(large) }
+            try await Task.sleep(for: .milliseconds(20))
+            var committer: GroupCommitter? = GroupCommitter(store: store, logger: Logger(label: "test"))
+            for id in 1...200 {
+                committer?.enqueue([.accept(Self.message(Int64(id)))])
+            }
+            committer = nil
+            try await holding.value
+            // Bounded: 200 small writes are left to commit.
+            var stored = 0
+            for _ in 0..<500 {
+                stored = try await store.messageCount(accountID: 1, since: MessageID(rawValue: 0))
+                if stored == 20_200 { break }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(stored == 20_200)
+        }
+    }
 }
