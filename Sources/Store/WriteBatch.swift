@@ -40,11 +40,8 @@ struct WriteBatch {
     private(set) var refusedForCredit: [MessageID: String] = [:]
     /// Consumption gathered over the batch, written once at the end (`finish`).
     private var usage = UsageTally()
-    /// Balances the batch has read, as they stand after its charges and refunds so far (nil:
-    /// no such account). One writer holds the database for the whole transaction, so a balance
-    /// read once stays true for the batch; each changed one is written back once, in `finish`.
-    private var balances: [Int64: Int?] = [:]
-    private var changedBalances: Set<Int64> = []
+    /// Balances the batch has read and changed, written back in `finish`.
+    private var balances = BatchBalances()
 
     init(_ db: Database, refundOn: Set<MessageLifecycle> = []) throws {
         guard let connection = db.sqliteConnection else { throw StoreError.unavailable("the database connection is closed") }
@@ -56,10 +53,11 @@ struct WriteBatch {
 
     /// Writes what the batch gathered for the whole transaction: balances, the usage rollup.
     func finish() throws {
-        if !changedBalances.isEmpty {
+        let changed = balances.changed
+        if !changed.isEmpty {
             let statement = try db.cachedStatement(sql: "UPDATE accounts SET balance = ? WHERE id = ?")
-            for account in changedBalances {
-                if let balance = balances[account] ?? nil { try statement.execute(arguments: [balance, account]) }
+            for (account, balance) in changed {
+                try statement.execute(arguments: [balance, account])
             }
         }
         try usage.write(db)
@@ -85,13 +83,15 @@ struct WriteBatch {
     mutating func apply(_ writes: [StoreWrite]) throws -> [MessageID] {
         var missing: [MessageID] = []
         let endings = Self.endingsAfterSubmits(writes)
-        var endedWithSubmit: Set<Int> = []
+        // By write index, like `endings`: arrays, so that no write pays for hashing its index.
+        var endedWithSubmit = [Bool](repeating: false, count: endings.isEmpty ? 0 : writes.count)
         for (index, write) in writes.enumerated() {
             if !endings.isEmpty {
-                if endedWithSubmit.remove(index) != nil { continue }
-                if let end = endings[index], case .transition(let submitted) = write, case .transition(let ending) = writes[end],
+                if endedWithSubmit[index] { continue }
+                let end = endings[index]
+                if end >= 0, case .transition(let submitted) = write, case .transition(let ending) = writes[end],
                    try submitAndEnd(submitted, ending) {
-                    endedWithSubmit.insert(end)
+                    endedWithSubmit[end] = true
                     continue
                 }
             }
@@ -104,12 +104,12 @@ struct WriteBatch {
     }
 
     /// Messages whose `submitted` and final state are both in this batch, with nothing else about
-    /// them in between (an upstream that sends its receipt within a commit or two): by the index
-    /// of the submitted write, the index of the final one. Each such pair is one UPDATE instead
-    /// of two, rewriting the row once.
-    private static func endingsAfterSubmits(_ writes: [StoreWrite]) -> [Int: Int] {
+    /// them in between (an upstream that sends its receipt within a commit or two): at the index
+    /// of the submitted write, the index of the final one (-1 elsewhere); empty when there are
+    /// none. Each such pair is one UPDATE instead of two, rewriting the row once.
+    private static func endingsAfterSubmits(_ writes: [StoreWrite]) -> [Int] {
         var submitted: [MessageID: Int] = [:]
-        var endings: [Int: Int] = [:]
+        var endings: [Int] = []
         for (index, write) in writes.enumerated() {
             switch write {
             case .transition(let transition):
@@ -118,7 +118,10 @@ struct WriteBatch {
                 case .submitted?:
                     submitted[id] = index
                 case .done?:
-                    if let start = submitted.removeValue(forKey: id) { endings[start] = index }
+                    if !submitted.isEmpty, let start = submitted.removeValue(forKey: id) {
+                        if endings.isEmpty { endings = [Int](repeating: -1, count: writes.count) }
+                        endings[start] = index
+                    }
                 default:
                     if !submitted.isEmpty { submitted[id] = nil }
                 }
@@ -303,11 +306,11 @@ struct WriteBatch {
     }
 
     private mutating func cachedBalance(_ account: Int64) throws -> Int? {
-        if let known = balances[account] { return known }
+        if let known = balances.entry(account) { return known.balance }
         let statement = try cached(\.readBalance, "SELECT balance FROM accounts WHERE id = ?1")
         try statement.bind(1, account)
         let balance = try statement.runReturningInteger().map(Int.init)
-        balances[account] = balance
+        balances.remember(account, balance: balance)
         return balance
     }
 
@@ -315,8 +318,7 @@ struct WriteBatch {
     private mutating func move(_ amount: Int, account: Int64, kind: LedgerEntry.Kind, messageID: MessageID?, reason: String, at: Double) throws {
         guard let before = try cachedBalance(account) else { return }
         let after = before + amount
-        balances[account] = after
-        changedBalances.insert(account)
+        balances.change(account, to: after)
         let insert = try cached(\.insertLedger, """
             INSERT INTO ledger (account_id, at, amount, balance_after, kind, message_id, reason, actor)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL)

@@ -95,6 +95,84 @@ struct CreditAndTrackingStoreTests {
         }
     }
 
+    /// What a batch of priced messages should leave, counted message by message.
+    private struct Expected {
+        var balances: [Int64: Int]
+        var spent: [Int64: [Int64: Int]] = [:]     // account → hour → spent
+        var messages: [Int64: [Int64: Int]] = [:]  // account → hour → accepted
+        var refused = 0
+        var writes: [StoreWrite] = []
+    }
+
+    /// Every third message an hour later; users without a reseller pay no reseller price.
+    private func interleaved(_ order: [Int64], reseller: Int64, withoutReseller: Int64, balances: [Int64: Int]) -> Expected {
+        var expected = Expected(balances: balances)
+        for (index, user) in order.enumerated() {
+            let price = 2 + index % 3
+            let ofReseller: Int64? = user == withoutReseller ? nil : reseller
+            var message = priced(Int64(index + 1) << 22, account: user, price: price, reseller: ofReseller,
+                                 resellerPrice: ofReseller == nil ? nil : 1)
+            message.receivedAt = time(index % 3 == 0 ? 3_600 : 0)
+            expected.writes.append(.accept(message))
+            let hour = UsageTally.hour(message.receivedAt.timeIntervalSince1970)
+            expected.messages[user, default: [:]][hour, default: 0] += 1
+            guard expected.balances[user, default: 0] >= price else {
+                expected.refused += 1
+                continue
+            }
+            expected.balances[user, default: 0] -= price
+            expected.spent[user, default: [:]][hour, default: 0] += price
+            if let ofReseller {
+                expected.balances[ofReseller, default: 0] -= 1
+                expected.spent[ofReseller, default: [:]][hour, default: 0] += 1
+            }
+        }
+        return expected
+    }
+
+    /// The batch keeps the latest account's balance and usage counts apart from its tables;
+    /// interleaving accounts and hours switches them back and forth, which must lose nothing.
+    @Test("one batch interleaving accounts and hours: balances, ledgers and usage match a count made message by message")
+    func interleavedAccounts() async throws {
+        try await withStore { store in
+            let reseller = try await account(store, "res", balance: 1_000)
+            let a = try await account(store, "a", balance: 40, reseller: reseller)
+            let b = try await account(store, "b", balance: 40, reseller: reseller)
+            let c = try await account(store, "c", balance: 15)
+            let order = [a, a, b, c, a, b, b, c, c, a, b, a, c, b, a, a, c, b, c, a]
+            let expected = interleaved(order, reseller: reseller, withoutReseller: c, balances: [reseller: 1_000, a: 40, b: 40, c: 15])
+            let outcome = try await store.apply(expected.writes)
+            #expect(expected.refused > 0)
+            #expect(outcome.refusedForCredit.count == expected.refused)
+            // Receipts for the messages that went, interleaved too (the refused ones ended as rejected).
+            let finals = (0..<order.count).compactMap { index -> StoreWrite? in
+                let id = MessageID(rawValue: Int64(index + 1) << 22)
+                guard outcome.refusedForCredit[id] == nil else { return nil }
+                return .transition(MessageTransition(messageID: id, state: index % 2 == 0 ? .delivered : .undeliverable, detail: "receipt"))
+            }
+            try await store.apply(finals)
+
+            for (account, balance) in expected.balances {
+                let stored = try await store.balance(accountID: account)
+                let ledger = try await store.ledgerSum(accountID: account)
+                #expect(stored == balance, "balance of \(account)")
+                #expect(ledger == balance, "ledger of \(account)")
+            }
+            // Final states count in the hour they are reached: now.
+            let usage = try await store.usage(scope: [reseller, a, b, c], from: time(-7_200), to: Date(), daily: false)
+            for account in [reseller, a, b, c] {
+                let rows = usage.filter { $0.accountID == account }
+                let spentByHour = expected.spent[account] ?? [:]
+                let messagesByHour = expected.messages[account] ?? [:]
+                #expect(Dictionary(uniqueKeysWithValues: rows.filter { $0.spent > 0 }.map { (UsageTally.hour($0.periodStart.timeIntervalSince1970), $0.spent) }) == spentByHour)
+                #expect(Dictionary(uniqueKeysWithValues: rows.filter { $0.messages > 0 }.map { (UsageTally.hour($0.periodStart.timeIntervalSince1970), $0.messages) }) == messagesByHour)
+                let ended = rows.map { $0.finalStates.values.reduce(0, +) }.reduce(0, +)
+                let sent = order.filter { $0 == account }.count
+                #expect(ended == sent, "final states of \(account)")
+            }
+        }
+    }
+
     @Test("transfers are all or nothing and never leave a balance below zero")
     func transfers() async throws {
         try await withStore { store in
