@@ -23,6 +23,7 @@ struct WriteBatch {
     private var markDone: BoundStatement?
     private var markSubmittedAndDone: BoundStatement?
     private var accountOfMessage: BoundStatement?
+    private var endedOfMessage: BoundStatement?
     private var replaceMessage: BoundStatement?
     private var insertMobileOriginated: BoundStatement?
     private var deleteMobileOriginated: BoundStatement?
@@ -448,9 +449,9 @@ struct WriteBatch {
         let at = transition.at.timeIntervalSince1970
         if let path = Self.fastPath(transition) {
             // Each UPDATE refuses a row whose column for this or a later step is already set (a
-            // second final state, a routed after submitted), and routed/submitted refuse a row
-            // that ended by a final state kept as an event: those become event rows, below, so
-            // the timeline keeps its order and `unfinished` is set again.
+            // second final state, a routed after submitted), and a row that ended by a final
+            // state kept as an event: those become event rows, below, so the timeline keeps its
+            // order, `unfinished` is set again, and an end is not counted twice.
             let changed: Int
             switch path {
             case .routed:
@@ -482,7 +483,7 @@ struct WriteBatch {
                 let statement = try cached(\.markDone, """
                     UPDATE messages SET state = ?2, error_code = COALESCE(?3, error_code),
                         done_error_code = ?3, done_kind = ?4, done_at = ?5, updated_at = ?5, unfinished = NULL
-                    WHERE id = ?1 AND done_at IS NULL
+                    WHERE id = ?1 AND done_at IS NULL AND unfinished IS NOT NULL
                     """)
                 try statement.bind(1, id)
                 try statement.bind(2, transition.state.rawValue)
@@ -496,6 +497,15 @@ struct WriteBatch {
                 }
             }
             if changed > 0 { return true }
+        }
+
+        // A final state for a message that had ended already (a late receipt after an expiry, a
+        // second receipt) goes into its timeline, but its end was counted the first time.
+        var endedBefore = false
+        if transition.state.isFinal {
+            let lookup = try cached(\.endedOfMessage, "SELECT unfinished IS NULL FROM messages WHERE id = ?1")
+            try lookup.bind(1, id)
+            endedBefore = try lookup.runReturningInteger() == 1
         }
 
         // COALESCE keeps what an earlier transition recorded when this one says nothing about it
@@ -518,7 +528,7 @@ struct WriteBatch {
         try bindUnfinished(statement, 9, transition.state)
         guard let account = try statement.runReturningInteger() else { return false }
         try appendEvent(transition)
-        if transition.state.isFinal { try ended(transition, account: account) }
+        if transition.state.isFinal { try ended(transition, account: account, counted: endedBefore) }
         return true
     }
 
@@ -531,10 +541,11 @@ struct WriteBatch {
         if let account = try lookup.runReturningInteger() { try ended(transition, account: account) }
     }
 
-    /// A message reached a final state: count it, and refund it when the config says so.
-    private mutating func ended(_ transition: MessageTransition, account: Int64) throws {
+    /// A message reached a final state: count it (unless its end was `counted` before), and
+    /// refund it when the config says so.
+    private mutating func ended(_ transition: MessageTransition, account: Int64, counted: Bool = false) throws {
         let at = transition.at.timeIntervalSince1970
-        usage.ended(accountID: account, hour: UsageTally.hour(at), state: transition.state)
+        if !counted { usage.ended(accountID: account, hour: UsageTally.hour(at), state: transition.state) }
         if refundOn.contains(transition.state) { try refund(transition.messageID, state: transition.state, at: at) }
     }
 

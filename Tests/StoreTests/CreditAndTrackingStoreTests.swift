@@ -92,6 +92,24 @@ struct CreditAndTrackingStoreTests {
             let usage = try await store.usage(scope: [user], from: time(-7200), to: Date(), daily: true)
             #expect(usage.reduce(0) { $0 + $1.spent } == 3)
             #expect(usage.reduce(0) { $0 + ($1.finalStates["undeliverable"] ?? 0) } == 1)
+            // The second end is in the timeline; the usage counted the message's end once.
+            #expect(usage.reduce(0) { $0 + ($1.finalStates["rejected"] ?? 0) } == 1)
+            #expect(try await store.events(of: MessageID(rawValue: 1 << 22)).filter { $0.state == .rejected }.count == 2)
+        }
+    }
+
+    @Test("a second receipt for a delivered message is in its timeline and counted once")
+    func secondReceiptCountedOnce() async throws {
+        try await withStore { store in
+            let id = MessageID(rawValue: 5 << 22)
+            try await store.apply([.accept(makeMessage(id.rawValue, accountID: 3, state: .routed, connector: "smsc"))])
+            try await store.apply([.transition(MessageTransition(messageID: id, state: .submitted, connector: "smsc", upstreamID: "AB12"))])
+            try await store.apply([.transition(MessageTransition(messageID: id, state: .delivered, detail: "receipt"))])
+            try await store.apply([.transition(MessageTransition(messageID: id, state: .undeliverable, detail: "receipt"))])
+            let usage = try await store.usage(scope: [3], from: time(-7_200), to: Date(), daily: true)
+            let ends = usage.map { $0.finalStates.values.reduce(0, +) }.reduce(0, +)
+            #expect(ends == 1)
+            #expect(try await store.events(of: id).map(\.state).suffix(2) == [.delivered, .undeliverable])
         }
     }
 
@@ -144,13 +162,15 @@ struct CreditAndTrackingStoreTests {
             let outcome = try await store.apply(expected.writes)
             #expect(expected.refused > 0)
             #expect(outcome.refusedForCredit.count == expected.refused)
-            // Receipts for the messages that went, interleaved too (the refused ones ended as rejected).
-            let finals = (0..<order.count).compactMap { index -> StoreWrite? in
-                let id = MessageID(rawValue: Int64(index + 1) << 22)
-                guard outcome.refusedForCredit[id] == nil else { return nil }
-                return .transition(MessageTransition(messageID: id, state: index % 2 == 0 ? .delivered : .undeliverable, detail: "receipt"))
+            // Final states for every message, interleaved too. The refused ones ended as rejected
+            // already: this second end goes into their timelines but is not counted again.
+            let finals = (0..<order.count).map { index in
+                StoreWrite.transition(MessageTransition(messageID: MessageID(rawValue: Int64(index + 1) << 22),
+                                                        state: index % 2 == 0 ? .delivered : .undeliverable, detail: "receipt"))
             }
             try await store.apply(finals)
+            let refusedID = try #require(outcome.refusedForCredit.keys.first)
+            #expect(try await store.events(of: refusedID).map(\.state).suffix(2) == [.rejected, refusedID.rawValue >> 22 % 2 == 1 ? .delivered : .undeliverable])
 
             for (account, balance) in expected.balances {
                 let stored = try await store.balance(accountID: account)
