@@ -99,7 +99,7 @@ extension BenchCommand {
         static let configuration = CommandConfiguration(
             commandName: "gateway",
             abstract: "End to end on this box: clients → Tern (SQLite) → sink SMSC → receipts back to the clients.",
-            discussion: "Reports acknowledged messages per second, submit_sm_resp latency percentiles and receipts per second. Use a release build (scripts/run bench gateway).")
+            discussion: "Reports acknowledged messages per second, submit_sm_resp latency percentiles, receipts per second, and the CPU each message cost (in total and by thread), the steadier figure on a shared machine. Use a release build (scripts/run bench gateway).")
 
         @Option(help: "Client sessions (transceivers).") var sessions = 4
         @Option(help: "Outstanding submits per client session.") var window = 256
@@ -134,6 +134,7 @@ extension BenchCommand {
             }
             print("tern bench gateway: \(count) messages, \(sessions) sessions × window \(window), upstream \(upstreamSessions) × \(upstreamWindow), store \(durability.rawValue)\(rate > 0 ? ", rate \(rate)/s" : "")\(plugins ? ", plugins: \(sources.map(\.name).joined(separator: ", "))" : "")\(numbers > 1 ? ", \(numbers) destination numbers" : "")")
             let started = ContinuousClock.now
+            let cpuAtStart = BenchCPU.now()
             let perSession = (count + sessions - 1) / sessions
             let results = try await withThrowingTaskGroup(of: LoadResult.self) { tasks in
                 for (index, client) in clients.enumerated() {
@@ -159,6 +160,7 @@ extension BenchCommand {
                 try await Task.sleep(for: .milliseconds(5))
             }
             let receiptsAt = ContinuousClock.now
+            let cpu = BenchCPU.now().perMessage(since: cpuAtStart, messages: receipts)
             let memory = BenchRig.residentMegabytes()
             let latencies = results.flatMap(\.latencies).sorted()
             func percentile(_ p: Double) -> String {
@@ -175,6 +177,7 @@ extension BenchCommand {
             print(String(format: "receipts back at the clients: %d in %.2f s = %.0f receipts/s (end to end)", receipts, receiptSeconds, Double(receipts) / receiptSeconds))
             if !refused.isEmpty { print("refused: \(refused.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))") }
             print("sink: \(rig.sink.counters.submitsReceived) submits received, \(rig.sink.counters.receiptsSent) receipts sent; unmatched receipts at Tern: \(rig.gateway.counts.receiptsUnmatched)")
+            print(cpu)
             if let memory { print(String(format: "resident memory (whole process: clients, Tern and sink): %.0f MB", memory)) }
             for client in clients { await client.unbind() }
             await rig.stop()

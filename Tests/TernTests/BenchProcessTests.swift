@@ -22,6 +22,14 @@ struct BenchProcessTests {
             #expect(output.contains("receipts back at the clients: 300 in"), "\(extra): \(output)")
             #expect(!output.contains("refused:"), "\(extra): \(output)")
             #expect(output.contains("1000 destination numbers") == extra.contains("--numbers"), "\(extra): \(output)")
+            // The CPU the messages cost: a positive figure for the whole process, and on Linux
+            // the event loops by name.
+            let cpu = try #require(output.split(separator: "\n").first { $0.hasPrefix("CPU per message: ") }, "\(extra): \(output)")
+            let microseconds = Double(cpu.dropFirst("CPU per message: ".count).prefix { $0 != " " })
+            #expect((microseconds ?? 0) > 0, "\(cpu)")
+            #if os(Linux)
+            #expect(cpu.contains("; by thread: ") && cpu.contains("NIO-ELT-"), "\(cpu)")
+            #endif
         }
     }
 }
