@@ -16,14 +16,6 @@ struct UsageTally {
         var spent = 0
         var refusedCredit = 0
         var sessionsPeak = 0
-
-        mutating func add(_ other: Counts) {
-            messages += other.messages
-            parts += other.parts
-            spent += other.spent
-            refusedCredit += other.refusedCredit
-            sessionsPeak = max(sessionsPeak, other.sessionsPeak)
-        }
     }
 
     struct FinalKey: Hashable {
@@ -32,62 +24,37 @@ struct UsageTally {
         var state: MessageLifecycle
     }
 
-    private var counts: [Key: Counts] = [:]
-    private var finals: [FinalKey: Int] = [:]
-    /// The key counted last, and what it gathered since, not yet added to `counts` (likewise
-    /// for final states): a batch is mostly runs of one account's messages in one hour, and
-    /// hashing the key for every message (twice for an accepted one) showed in the writer's profile.
-    private var latestKey: Key?
-    private var latest = Counts()
-    private var latestFinalKey: FinalKey?
-    private var latestFinals = 0
+    private var counts = LatestKeyDictionary<Key, Counts>()
+    private var finals = LatestKeyDictionary<FinalKey, Int>()
 
     static func hour(_ seconds: Double) -> Int64 { Int64((seconds / 3600).rounded(.down)) }
 
     mutating func accept(accountID: Int64, hour: Int64, firstPart: Bool) {
-        select(Key(accountID: accountID, hour: hour))
-        latest.parts += 1
-        if firstPart { latest.messages += 1 }
+        counts.modify(Key(accountID: accountID, hour: hour), default: Counts()) {
+            $0.parts += 1
+            if firstPart { $0.messages += 1 }
+        }
     }
 
     mutating func spend(accountID: Int64, hour: Int64, amount: Int) {
-        select(Key(accountID: accountID, hour: hour))
-        latest.spent += amount
+        counts.modify(Key(accountID: accountID, hour: hour), default: Counts()) { $0.spent += amount }
     }
 
     mutating func refusedForCredit(accountID: Int64, hour: Int64) {
-        select(Key(accountID: accountID, hour: hour))
-        latest.refusedCredit += 1
+        counts.modify(Key(accountID: accountID, hour: hour), default: Counts()) { $0.refusedCredit += 1 }
     }
 
     mutating func sessions(accountID: Int64, hour: Int64, count: Int) {
-        select(Key(accountID: accountID, hour: hour))
-        latest.sessionsPeak = max(latest.sessionsPeak, count)
+        counts.modify(Key(accountID: accountID, hour: hour), default: Counts()) { $0.sessionsPeak = max($0.sessionsPeak, count) }
     }
 
     mutating func ended(accountID: Int64, hour: Int64, state: MessageLifecycle) {
-        let key = FinalKey(accountID: accountID, hour: hour, state: state)
-        if key != latestFinalKey {
-            if let latestFinalKey { finals[latestFinalKey, default: 0] += latestFinals }
-            latestFinalKey = key
-            latestFinals = 0
-        }
-        latestFinals += 1
-    }
-
-    /// Makes `key` the latest, adding what the previous latest gathered to `counts`.
-    private mutating func select(_ key: Key) {
-        guard key != latestKey else { return }
-        if let latestKey { counts[latestKey, default: Counts()].add(latest) }
-        latestKey = key
-        latest = Counts()
+        finals.modify(FinalKey(accountID: accountID, hour: hour, state: state), default: 0) { $0 += 1 }
     }
 
     func write(_ db: Database) throws {
-        var counts = self.counts
-        if let latestKey { counts[latestKey, default: Counts()].add(latest) }
-        var finals = self.finals
-        if let latestFinalKey { finals[latestFinalKey, default: 0] += latestFinals }
+        let counts = self.counts.all
+        let finals = self.finals.all
         if !counts.isEmpty {
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO usage (account_id, hour, messages, parts, spent, refused_credit, sessions_peak)

@@ -23,7 +23,6 @@ struct WriteBatch {
     private var markDone: BoundStatement?
     private var markSubmittedAndDone: BoundStatement?
     private var accountOfMessage: BoundStatement?
-    private var endedOfMessage: BoundStatement?
     private var replaceMessage: BoundStatement?
     private var insertMobileOriginated: BoundStatement?
     private var deleteMobileOriginated: BoundStatement?
@@ -41,8 +40,15 @@ struct WriteBatch {
     private(set) var refusedForCredit: [MessageID: String] = [:]
     /// Consumption gathered over the batch, written once at the end (`finish`).
     private var usage = UsageTally()
-    /// Balances the batch has read and changed, written back in `finish`.
-    private var balances = BatchBalances()
+    /// A balance as the batch has read it (nil: no such account) and changed it since. One
+    /// writer holds the database for the whole transaction, so a balance read once stays true
+    /// for the batch; each changed one is written back once, in `finish`.
+    private struct Balance {
+        var amount: Int?
+        var changed = false
+    }
+
+    private var balances = LatestKeyDictionary<Int64, Balance>()
 
     init(_ db: Database, refundOn: Set<MessageLifecycle> = []) throws {
         guard let connection = db.sqliteConnection else { throw StoreError.unavailable("the database connection is closed") }
@@ -54,11 +60,11 @@ struct WriteBatch {
 
     /// Writes what the batch gathered for the whole transaction: balances, the usage rollup.
     func finish() throws {
-        let changed = balances.changed
+        let changed = balances.all.filter(\.value.changed)
         if !changed.isEmpty {
             let statement = try db.cachedStatement(sql: "UPDATE accounts SET balance = ? WHERE id = ?")
             for (account, balance) in changed {
-                try statement.execute(arguments: [balance, account])
+                if let amount = balance.amount { try statement.execute(arguments: [amount, account]) }
             }
         }
         try usage.write(db)
@@ -307,11 +313,11 @@ struct WriteBatch {
     }
 
     private mutating func cachedBalance(_ account: Int64) throws -> Int? {
-        if let known = balances.entry(account) { return known.balance }
+        if let known = balances[account] { return known.amount }
         let statement = try cached(\.readBalance, "SELECT balance FROM accounts WHERE id = ?1")
         try statement.bind(1, account)
         let balance = try statement.runReturningInteger().map(Int.init)
-        balances.remember(account, balance: balance)
+        balances[account] = Balance(amount: balance)
         return balance
     }
 
@@ -319,7 +325,7 @@ struct WriteBatch {
     private mutating func move(_ amount: Int, account: Int64, kind: LedgerEntry.Kind, messageID: MessageID?, reason: String, at: Double) throws {
         guard let before = try cachedBalance(account) else { return }
         let after = before + amount
-        balances.change(account, to: after)
+        balances[account] = Balance(amount: after, changed: true)
         let insert = try cached(\.insertLedger, """
             INSERT INTO ledger (account_id, at, amount, balance_after, kind, message_id, reason, actor)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL)
@@ -499,14 +505,11 @@ struct WriteBatch {
             if changed > 0 { return true }
         }
 
-        // A final state for a message that had ended already (a late receipt after an expiry, a
-        // second receipt) goes into its timeline, but its end was counted the first time.
-        var endedBefore = false
-        if transition.state.isFinal {
-            let lookup = try cached(\.endedOfMessage, "SELECT unfinished IS NULL FROM messages WHERE id = ?1")
-            try lookup.bind(1, id)
-            endedBefore = try lookup.runReturningInteger() == 1
-        }
+        // Read before the change: a final state for a message that had ended already (a late
+        // receipt after an expiry, a second receipt) goes into its timeline, but its end was
+        // counted the first time. Not RETURNING on the UPDATE: that shows only the changed row,
+        // and SQLite runs it through a temporary table.
+        guard let row = try storedRow(id) else { return false }
 
         // COALESCE keeps what an earlier transition recorded when this one says nothing about it
         // (a receipt names no connector; the connector stays the one that submitted).
@@ -515,7 +518,6 @@ struct WriteBatch {
                 upstream_id = COALESCE(?4, upstream_id), upstream_key = COALESCE(?5, upstream_key),
                 error_code = COALESCE(?6, error_code), attempts = attempts + ?7, updated_at = ?8, unfinished = ?9
             WHERE id = ?1
-            RETURNING account_id
             """)
         try statement.bind(1, id)
         try statement.bind(2, transition.state.rawValue)
@@ -526,26 +528,33 @@ struct WriteBatch {
         try statement.bind(7, transition.state == .retrying ? 1 : 0)
         try statement.bind(8, at)
         try bindUnfinished(statement, 9, transition.state)
-        guard let account = try statement.runReturningInteger() else { return false }
+        try statement.run()
         try appendEvent(transition)
-        if transition.state.isFinal { try ended(transition, account: account, counted: endedBefore) }
+        if transition.state.isFinal { try ended(transition, account: row.account, countedBefore: row.ended) }
         return true
     }
 
-    /// `ended` for a final state the fast path wrote, which returned no account: the transition
-    /// names it (a matched receipt) or the row is read for it.
-    private mutating func endedOnRow(_ transition: MessageTransition) throws {
-        if let account = transition.accountID { return try ended(transition, account: account) }
-        let lookup = try cached(\.accountOfMessage, "SELECT account_id FROM messages WHERE id = ?1")
-        try lookup.bind(1, transition.messageID.rawValue)
-        if let account = try lookup.runReturningInteger() { try ended(transition, account: account) }
+    /// A stored message's account, and whether it has ended (its `unfinished` flag is clear).
+    private mutating func storedRow(_ id: Int64) throws -> (account: Int64, ended: Bool)? {
+        let lookup = try cached(\.accountOfMessage, "SELECT account_id, unfinished IS NULL FROM messages WHERE id = ?1")
+        try lookup.bind(1, id)
+        guard let row = try lookup.runReturningRow(2), let account = row[0] else { return nil }
+        return (account, row[1] == 1)
     }
 
-    /// A message reached a final state: count it (unless its end was `counted` before), and
+    /// `ended` for a final state the fast path wrote, which returned no account: the transition
+    /// names it (a matched receipt) or the row is read for it. The fast path writes only the
+    /// first end of a message.
+    private mutating func endedOnRow(_ transition: MessageTransition) throws {
+        guard let account = try transition.accountID ?? storedRow(transition.messageID.rawValue)?.account else { return }
+        try ended(transition, account: account, countedBefore: false)
+    }
+
+    /// A message reached a final state: count it (unless its end was counted before), and
     /// refund it when the config says so.
-    private mutating func ended(_ transition: MessageTransition, account: Int64, counted: Bool = false) throws {
+    private mutating func ended(_ transition: MessageTransition, account: Int64, countedBefore: Bool) throws {
         let at = transition.at.timeIntervalSince1970
-        if !counted { usage.ended(accountID: account, hour: UsageTally.hour(at), state: transition.state) }
+        if !countedBefore { usage.ended(accountID: account, hour: UsageTally.hour(at), state: transition.state) }
         if refundOn.contains(transition.state) { try refund(transition.messageID, state: transition.state, at: at) }
     }
 
