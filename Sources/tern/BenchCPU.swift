@@ -25,7 +25,7 @@ struct BenchCPU {
 
     /// What happened from `start` to `self`, per message.
     func perMessage(since start: BenchCPU, messages: Int) -> String {
-        guard messages > 0 else { return "-" }
+        guard messages > 0 else { return "CPU per message: - (no receipt came back)" }
         let total = (processMicroseconds - start.processMicroseconds) / Double(messages)
         var line = String(format: "CPU per message: %.1f µs for the whole process (clients, Tern, sink)", total)
         let byThread = threads.map { name, time in (name, (time - (start.threads[name] ?? 0)) / Double(messages)) }
