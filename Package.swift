@@ -158,7 +158,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreTests",
-            dependencies: ["Store", "Gateway", "SMPP"]
+            dependencies: ["Store", "Gateway", "SMPP", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(
             name: "ConnectorsTests",

@@ -27,9 +27,10 @@ final class WALCheckpointer: Sendable {
 
     private let connection: DatabaseQueue
     private let loop = Mutex<Loop>(.idle)
-    private let logger = Logger(label: "tern.store.checkpoint")
+    private let logger: Logger
 
-    init(path: String) throws {
+    init(path: String, logger: Logger = Logger(label: "tern.store.checkpoint")) throws {
+        self.logger = logger
         var configuration = Configuration()
         configuration.label = "tern.store.checkpoint"
         configuration.busyMode = .timeout(SQLiteMessageStore.busyTimeout)
@@ -61,6 +62,12 @@ final class WALCheckpointer: Sendable {
                 return try db.checkpoint(.restart)
             }
         } catch {
+            // `stop` cancels the loop, and GRDB interrupts the checkpoint in progress: that is
+            // a shutdown, not a failure an operator should be warned about.
+            if Task.isCancelled {
+                logger.debug("WAL checkpoint interrupted by the store's shutdown", metadata: ["error": "\(error)"])
+                return nil
+            }
             logger.warning("WAL checkpoint failed; the next one retries", metadata: ["error": "\(error)"])
             return nil
         }

@@ -1,6 +1,8 @@
 import Foundation
 import Gateway
 import GRDB
+import Logging
+import Synchronization
 import Testing
 @testable import Store
 
@@ -49,5 +51,57 @@ struct WALCheckpointerTests {
             let after = try #require(await store.checkpointer.checkpoint())
             #expect(after.walFrameCount < pass.walFrameCount)
         }
+    }
+}
+
+extension WALCheckpointerTests {
+    @Test("a checkpoint cut short by the store's shutdown (its task cancelled) is not logged as a failure")
+    func cancelledPassIsNotAWarning() async throws {
+        try await withTemporaryDatabase { path in
+            let store = try SQLiteMessageStore(path: path, durability: .normal)
+            try await store.migrate()
+            _ = try await store.apply((1...200).map { StoreWrite.accept(makeMessage(Int64($0))) }, refundOn: [])
+            try await expectQuietCancellation(path: path)
+            try await store.close()
+        }
+    }
+
+    private func expectQuietCancellation(path: String) async throws {
+        let records = LogRecords()
+        let checkpointer = try WALCheckpointer(path: path, logger: Logger(label: "test") { _ in RecordingLogHandler(records) })
+        let cancelled = Task { await checkpointer.checkpoint() }
+        cancelled.cancel()
+        #expect(await cancelled.value == nil)
+        #expect(records.levels.allSatisfy { $0 < .warning }, "logged \(records.levels)")
+
+        // The same checkpointer, not cancelled, still copies the log back.
+        let pass = try #require(await checkpointer.checkpoint())
+        #expect(pass.checkpointedFrameCount == pass.walFrameCount)
+        #expect(records.levels.allSatisfy { $0 < .warning })
+        try await checkpointer.stop()
+    }
+}
+
+/// What a logger was told, by level.
+final class LogRecords: Sendable {
+    private let recorded = Mutex<[Logger.Level]>([])
+    var levels: [Logger.Level] { recorded.withLock { $0 } }
+    func append(_ level: Logger.Level) { recorded.withLock { $0.append(level) } }
+}
+
+struct RecordingLogHandler: LogHandler {
+    let records: LogRecords
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    init(_ records: LogRecords) { self.records = records }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(level: Logger.Level, message: Logger.Message, metadata: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        records.append(level)
     }
 }
