@@ -32,6 +32,8 @@ public final class PolicyEngine {
         /// spared building it.
         let wantsAccount: [Bool]
         let wantsAnyAccount: Bool
+        /// Whether it has any of the hooks `evaluate` runs.
+        let decidesMessages: Bool
 
         init(name: String, file: String, hooks: [Int32], wantsAccount: [Bool]) {
             self.name = name
@@ -39,6 +41,7 @@ public final class PolicyEngine {
             self.hooks = hooks
             self.wantsAccount = wantsAccount
             wantsAnyAccount = wantsAccount.contains(true)
+            decidesMessages = [Hook.filter, .rewriteSender, .route, .bill].contains { hooks[$0.index] != 0 }
         }
 
         func has(_ hook: Hook) -> Bool { hooks[hook.index] != 0 }
@@ -166,6 +169,14 @@ public final class PolicyEngine {
     }
 
     // MARK: The message chain
+
+    /// Whether a plugin of the chain (the global ones, then these policy files) has a hook for
+    /// messages. When none has (plugins that only authenticate binds or route MO), the config's
+    /// routes decide alone and the caller need not build the script's view of the message. A
+    /// policy that is not loaded counts as deciding, so that `evaluate` reports it.
+    public func decidesMessages(policies files: [String]) -> Bool {
+        globals.contains { $0.decidesMessages } || files.contains { policies[$0]?.decidesMessages ?? true }
+    }
 
     /// filter → rewrite_sender → route → bill, over the global plugins and then the named
     /// policy files. `resolveRoute` gets the first `route` answer (nil when no plugin answered)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The scripting layer of a running gateway: the current `ScriptSet` and, per thread, an engine
 /// built from it. A thread runs one event loop, so hooks run on the session's own loop with no
@@ -10,6 +11,10 @@ public final class ScriptRuntime: @unchecked Sendable {
     // @unchecked: `set` is only touched under `lock`; engines never leave their thread.
     private let lock = NSLock()
     private var set: ScriptSet
+    /// `set.generation`, readable without the lock: every message asks whether its thread's
+    /// engine is still current, and copying the set under the lock to answer cost more than
+    /// looking the engine up.
+    private let generation: Atomic<Int>
     private let identity: Int
     private let connectors: @Sendable () -> [String: ConnectorStatus]
     private let log: @Sendable (ScriptLogLine) -> Void
@@ -17,6 +22,7 @@ public final class ScriptRuntime: @unchecked Sendable {
     public init(_ set: ScriptSet, connectors: @escaping @Sendable () -> [String: ConnectorStatus] = { [:] },
                 log: @escaping @Sendable (ScriptLogLine) -> Void = { _ in }) {
         self.set = set
+        generation = Atomic(set.generation)
         self.connectors = connectors
         self.log = log
         identity = RuntimeIdentity.next()
@@ -36,17 +42,24 @@ public final class ScriptRuntime: @unchecked Sendable {
     public func install(_ candidate: ScriptSet) {
         lock.lock()
         set = candidate
+        generation.store(candidate.generation, ordering: .releasing)
         lock.unlock()
     }
 
     /// This thread's engine for the current generation, built on first use.
     public func engine() throws(ScriptError) -> PolicyEngine {
-        let wanted = current
         let cache = EngineCache.forThisThread()
+        // The thread's last engine, most often of this runtime and current.
+        if let engine = cache.latest, cache.latestIdentity == identity, engine.generation == generation.load(ordering: .acquiring) {
+            return engine
+        }
+        let wanted = current
         if let engine = cache.engines[identity], engine.generation == wanted.generation {
+            cache.remember(engine, identity: identity)
             return engine
         }
         cache.engines[identity] = nil
+        cache.forget(identity: identity)
         // Engines of runtimes that are gone (a process that made several gateways, as tests do)
         // would otherwise stay on this thread for good.
         if !cache.engines.isEmpty {
@@ -55,6 +68,7 @@ public final class ScriptRuntime: @unchecked Sendable {
         }
         let engine = try PolicyEngine(wanted, connectors: connectors, log: log)
         cache.engines[identity] = engine
+        cache.remember(engine, identity: identity)
         return engine
     }
 }
@@ -88,6 +102,21 @@ private enum RuntimeIdentity {
 /// Each thread's engines, by runtime.
 private final class EngineCache {
     var engines: [Int: PolicyEngine] = [:]
+    /// The engine `engine()` returned last on this thread, and its runtime.
+    private(set) var latest: PolicyEngine?
+    private(set) var latestIdentity = 0
+
+    func remember(_ engine: PolicyEngine, identity: Int) {
+        latest = engine
+        latestIdentity = identity
+    }
+
+    /// Lets go of a runtime's engine that is out of date, so its VM is freed now.
+    func forget(identity: Int) {
+        guard latestIdentity == identity else { return }
+        latest = nil
+        latestIdentity = 0
+    }
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()

@@ -212,6 +212,28 @@ import Testing
         #expect(try runtime.engine().evaluate(message(), policies: [], resolveRoute: configRoute).route == ["two"])
         #expect(throws: ScriptError.self) { try PolicyEngine(ScriptSet(plugins: [plugin("a", "return {")], generation: 3)) }
     }
+
+    @Test("a chain decides messages only when a plugin or a named policy has a message hook; an unloaded policy counts")
+    func decidesMessages() throws {
+        let bindsOnly = plugin("binds", "return { authenticate = function(bind) return true end, route_mo = function(mo) end }")
+        let billing = plugin("billing", "return { bill = function(msg) return 1 end }")
+        let vm = try engine([bindsOnly], policies: [billing])
+        #expect(!vm.decidesMessages(policies: []))
+        #expect(vm.decidesMessages(policies: [billing.file]))
+        #expect(vm.decidesMessages(policies: ["policies/not-loaded.lua"]))
+        #expect(try engine([bindsOnly, billing]).decidesMessages(policies: []))
+    }
+
+    @Test("two runtimes used in turn on one thread (two gateways in one process) each get their own engine")
+    func runtimesShareAThreadApart() throws {
+        let first = ScriptRuntime(ScriptSet(plugins: [plugin("a", "return { route = function() return 'first' end }")], generation: 1))
+        let second = ScriptRuntime(ScriptSet(plugins: [plugin("a", "return { route = function() return 'second' end }")], generation: 1))
+        for _ in 0..<3 {
+            #expect(try first.engine().evaluate(message(), policies: [], resolveRoute: configRoute).route == ["first"])
+            #expect(try second.engine().evaluate(message(), policies: [], resolveRoute: configRoute).route == ["second"])
+        }
+        #expect(try first.engine() === first.engine())
+    }
 }
 
 final class LockedFlag: @unchecked Sendable {

@@ -40,6 +40,7 @@ extension TernGateway {
             countHookFailure(plugin: "scripts")
             return .failure(SubmissionRejection(rules.config.scripting.errorStatus, "scripts unavailable: \(error)"))
         }
+        guard engine.decidesMessages(policies: policies) else { return route(message, rules: rules) }
         let reseller = account.resellerID.flatMap { cachedAccount($0)?.systemID }
         let input = Self.scriptMessage(message, account: account, reseller: reseller,
                                        clientIP: clientIP, volume: volume.count(accountID: message.accountID))

@@ -247,7 +247,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
         if items.isEmpty, let first = failures.first {
             // Nothing to accept: answer with the (first) reason, as a single submit would.
             if isMulti {
-                respondMulti(pdu: pdu, messageID: nil, failures: failures, status: first.1.status, context: context)
+                respondMulti(to: Request(pdu), messageID: nil, failures: failures, status: first.1.status, context: context)
                 gateway.countRefusedSubmit()
             } else {
                 refuse(pdu, first.1, context: context)
@@ -278,6 +278,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
                                                           npi: NumberingPlanIndicator(rawValue: destination.npi), value: destination.value))
         }
         let answers = self.answers
+        let request = Request(pdu)
         gateway.accept(items) { result in
             let answer: LoopMailbox.Job = {
                 let handler = handler.value
@@ -291,18 +292,18 @@ final class ClientSessionHandler: ChannelInboundHandler {
                         var failures = failuresCopy.map { ($0.address, SubmissionRejection($0.status, "")) }
                         failures += destinations.filter { refused[$0.id] != nil }.map { ($0.address, SubmissionRejection(.submitFailed, "")) }
                         if let first = destinations.first(where: { refused[$0.id] == nil }) {
-                            handler.respondMulti(pdu: pdu, messageID: first.id, failures: failures, status: .ok, context: context)
+                            handler.respondMulti(to: request, messageID: first.id, failures: failures, status: .ok, context: context)
                         } else {
-                            handler.respondMulti(pdu: pdu, messageID: nil, failures: failures, status: .submitFailed, context: context)
+                            handler.respondMulti(to: request, messageID: nil, failures: failures, status: .submitFailed, context: context)
                         }
                     } else if let reason = refused[firstID] {
-                        handler.refuse(pdu, SubmissionRejection(.submitFailed, reason), context: context)
+                        handler.refuse(request, SubmissionRejection(.submitFailed, reason), context: context)
                     } else {
-                        handler.respondAccepted(pdu: pdu, messageID: firstID, context: context)
+                        handler.respondAccepted(to: request, messageID: firstID, context: context)
                     }
                 case .failure:
                     handler.gateway.metrics.submitAnswered(.systemError)
-                    handler.respondError(to: pdu, status: .systemError, context: context)
+                    handler.respondError(to: request, status: .systemError, context: context)
                 }
             }
             Self.answerLater(answer, in: answers, loop: loop)
@@ -320,26 +321,39 @@ final class ClientSessionHandler: ChannelInboundHandler {
             }
         }
         if submissions.isEmpty {
-            respondMulti(pdu: pdu, messageID: nil, failures: listFailures, status: .invalidDistributionListName, context: context)
+            respondMulti(to: Request(pdu), messageID: nil, failures: listFailures, status: .invalidDistributionListName, context: context)
             return
         }
         submit(submissions, pdu: pdu, context: context)
     }
 
-    private func respondAccepted(pdu: PDU, messageID: MessageID, context: ChannelHandlerContext) {
+    /// What an answer needs of the request it answers. A completion that holds this instead of
+    /// the request's PDU does not copy the PDU's body (text, TLVs, buffers) in, retaining each
+    /// part, nor keep it alive until the store has committed.
+    struct Request: Sendable {
+        let commandID: CommandID
+        let sequenceNumber: UInt32
+
+        init(_ pdu: PDU) {
+            commandID = pdu.commandID
+            sequenceNumber = pdu.sequenceNumber
+        }
+    }
+
+    private func respondAccepted(to request: Request, messageID: MessageID, context: ChannelHandlerContext) {
         gateway.metrics.submitAnswered(.ok)
         guard context.channel.isActive else { return }
         let resp = SubmitSMResp(messageID: messageID.description)
-        let body: PDU.Body = pdu.commandID == .dataSM ? .dataSMResp(resp) : .submitSMResp(resp)
-        send(PDU(body, sequenceNumber: pdu.sequenceNumber, tlvs: congestionTLVs()), context: context)
+        let body: PDU.Body = request.commandID == .dataSM ? .dataSMResp(resp) : .submitSMResp(resp)
+        send(PDU(body, sequenceNumber: request.sequenceNumber, tlvs: congestionTLVs()), context: context)
     }
 
-    private func respondMulti(pdu: PDU, messageID: MessageID?, failures: [(Address, SubmissionRejection)], status: CommandStatus, context: ChannelHandlerContext) {
+    private func respondMulti(to request: Request, messageID: MessageID?, failures: [(Address, SubmissionRejection)], status: CommandStatus, context: ChannelHandlerContext) {
         gateway.metrics.submitAnswered(status)
         guard context.channel.isActive else { return }
         let unsuccessful = failures.map { UnsuccessfulSME(address: $0.0, errorStatusCode: $0.1.status) }
         let resp = SubmitMultiResp(messageID: messageID?.description ?? "", unsuccessful: unsuccessful)
-        send(PDU(.submitMultiResp(resp), sequenceNumber: pdu.sequenceNumber, status: status, tlvs: congestionTLVs()), context: context)
+        send(PDU(.submitMultiResp(resp), sequenceNumber: request.sequenceNumber, status: status, tlvs: congestionTLVs()), context: context)
     }
 
     /// SMPP 5.0 clients learn our load from every response (congestion_state, 0–100).
@@ -351,15 +365,23 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     private func refuse(_ pdu: PDU, _ rejection: SubmissionRejection, context: ChannelHandlerContext) {
+        refuse(Request(pdu), rejection, context: context)
+    }
+
+    private func refuse(_ request: Request, _ rejection: SubmissionRejection, context: ChannelHandlerContext) {
         gateway.countRefusedSubmit()
         gateway.metrics.submitAnswered(rejection.status)
-        logger.info("submit refused", metadata: ["status": "\(rejection.status)", "reason": "\(rejection.reason)", "sequence": "\(pdu.sequenceNumber)"])
-        respondError(to: pdu, status: rejection.status, context: context)
+        logger.info("submit refused", metadata: ["status": "\(rejection.status)", "reason": "\(rejection.reason)", "sequence": "\(request.sequenceNumber)"])
+        respondError(to: request, status: rejection.status, context: context)
     }
 
     private func respondError(to pdu: PDU, status: CommandStatus, context: ChannelHandlerContext) {
+        respondError(to: Request(pdu), status: status, context: context)
+    }
+
+    private func respondError(to request: Request, status: CommandStatus, context: ChannelHandlerContext) {
         guard context.channel.isActive,
-              let response = PDU.errorResponse(to: pdu.commandID, status: status, sequenceNumber: pdu.sequenceNumber) else { return }
+              let response = PDU.errorResponse(to: request.commandID, status: status, sequenceNumber: request.sequenceNumber) else { return }
         send(response, context: context)
     }
 
@@ -419,7 +441,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             }
             // Answered once the cancellation is durable, so a restart cannot resurrect the message.
             handler.commitThenRespond(.transition(MessageTransition(messageID: message.id, state: .cancelled, detail: "cancel_sm")),
-                                      response: PDU(.cancelSMResp, sequenceNumber: pdu.sequenceNumber), request: pdu, context: context)
+                                      response: PDU(.cancelSMResp, sequenceNumber: pdu.sequenceNumber), request: Request(pdu), context: context)
         }
     }
 
@@ -448,13 +470,13 @@ final class ClientSessionHandler: ChannelInboundHandler {
             }
             guard changed else { return handler.respondError(to: pdu, status: .replaceFailed, context: context) }
             let write = StoreWrite.replace(message.id, shortMessage: text, expiresAt: expiresAt, scheduledAt: scheduledAt, registeredDelivery: registered)
-            handler.commitThenRespond(write, response: PDU(.replaceSMResp, sequenceNumber: pdu.sequenceNumber), request: pdu, context: context)
+            handler.commitThenRespond(write, response: PDU(.replaceSMResp, sequenceNumber: pdu.sequenceNumber), request: Request(pdu), context: context)
         }
     }
 
     /// Makes `write` durable, then answers `request` with `response` (or ESME_RSYSERR when the
     /// store failed).
-    private func commitThenRespond(_ write: StoreWrite, response: PDU, request: PDU, context: ChannelHandlerContext) {
+    private func commitThenRespond(_ write: StoreWrite, response: PDU, request: Request, context: ChannelHandlerContext) {
         let loop = context.eventLoop
         let handlerBox = NIOLoopBound(self, eventLoop: loop)
         let contextBox = NIOLoopBound(context, eventLoop: loop)

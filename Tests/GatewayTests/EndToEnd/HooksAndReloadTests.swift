@@ -262,6 +262,11 @@ struct HooksAndReloadTests {
             shortMessage: Array("HELP me".utf8)))
         let deliveries = await client.deliveries(count: 1, timeout: .seconds(10))
         #expect(deliveries.count == 1)
+
+        // No plugin has a message hook: the config's routes decide alone.
+        let response = try await client.request(submitSM(text: "routed by the config"))
+        #expect(response.commandStatus == .ok)
+        #expect(try await harness.stored(Self.messageID(response)).connector == "a")
         await client.unbind()
     }
 }
