@@ -12,8 +12,8 @@ public final class ScriptRuntime: @unchecked Sendable {
     private let lock = NSLock()
     private var set: ScriptSet
     /// `set.generation`, readable without the lock: every message asks whether its thread's
-    /// engine is still current, and copying the set under the lock to answer cost more than
-    /// looking the engine up.
+    /// engine is still current, and answering through `current` took the lock and copied the
+    /// whole set (retaining its arrays) for each one.
     private let generation: Atomic<Int>
     private let identity: Int
     private let connectors: @Sendable () -> [String: ConnectorStatus]

@@ -45,6 +45,38 @@ struct CreditAndTrackingStoreTests {
         }
     }
 
+    @Test("a batch's ledger rows, written several to a statement, are each message's charge in order, with the running balance",
+          arguments: [1, 15, 16, 37])
+    func ledgerRowsOfABatch(messages: Int) async throws {
+        try await withStore { store in
+            let reseller = try await account(store, "res", balance: 10_000)
+            let user = try await account(store, "user", balance: 10_000, reseller: reseller)
+            let ids = (1...messages).map { Int64($0) << 22 }
+            // Prices vary by message, so a row bound to the wrong message shows.
+            let writes = ids.enumerated().map { index, id in
+                StoreWrite.accept(priced(id, account: user, price: index + 1, reseller: reseller, resellerPrice: 2 * index + 1))
+            }
+            #expect(try await store.apply(writes).refusedForCredit.isEmpty)
+            for (account, price) in [(user, { (index: Int) in index + 1 }), (reseller, { (index: Int) in 2 * index + 1 })] {
+                let entries = try await store.ledger(accountID: account, before: nil, limit: 1_000).reversed().map { $0 }
+                #expect(entries.count == messages + 1)
+                guard entries.count == messages + 1 else { continue }
+                #expect(entries[0].kind == .topUp)
+                var balance = 10_000
+                for (index, entry) in entries.dropFirst().enumerated() {
+                    balance -= price(index)
+                    #expect(entry.kind == .charge)
+                    #expect(entry.messageID == MessageID(rawValue: ids[index]), "row \(index)")
+                    #expect(entry.amount == -price(index), "row \(index)")
+                    #expect(entry.balanceAfter == balance, "row \(index)")
+                }
+                #expect(zip(entries, entries.dropFirst()).allSatisfy { $0.id < $1.id })
+                #expect(try await store.balance(accountID: account) == balance)
+                #expect(try await store.ledgerSum(accountID: account) == balance)
+            }
+        }
+    }
+
     @Test("the parts of a long message are charged together: all or none")
     func partsAllOrNone() async throws {
         try await withStore { store in
