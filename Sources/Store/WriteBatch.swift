@@ -67,6 +67,16 @@ struct WriteBatch {
     /// about a third of its message row, mostly the statement's fixed cost.
     private var ledgerRows: [LedgerRow] = []
     static let ledgerRowsPerStatement = 16
+    private static let insertLedgerRowsSQL: String = {
+        let values = (0..<ledgerRowsPerStatement).map { row in
+            let first = row * 7
+            return "(?\(first + 1), ?\(first + 2), ?\(first + 3), ?\(first + 4), ?\(first + 5), ?\(first + 6), ?\(first + 7), NULL)"
+        }
+        return """
+            INSERT INTO ledger (account_id, at, amount, balance_after, kind, message_id, reason, actor)
+            VALUES \(values.joined(separator: ", "))
+            """
+    }()
 
     init(_ db: Database, refundOn: Set<MessageLifecycle> = []) throws {
         guard let connection = db.sqliteConnection else { throw StoreError.unavailable("the database connection is closed") }
@@ -356,14 +366,7 @@ struct WriteBatch {
         let width = Self.ledgerRowsPerStatement
         var written = 0
         if ledgerRows.count >= width {
-            let values = (0..<width).map { row in
-                let first = row * 7
-                return "(?\(first + 1), ?\(first + 2), ?\(first + 3), ?\(first + 4), ?\(first + 5), ?\(first + 6), ?\(first + 7), NULL)"
-            }
-            let insert = try cached(\.insertLedgerRows, """
-                INSERT INTO ledger (account_id, at, amount, balance_after, kind, message_id, reason, actor)
-                VALUES \(values.joined(separator: ", "))
-                """)
+            let insert = try cached(\.insertLedgerRows, Self.insertLedgerRowsSQL)
             while ledgerRows.count - written >= width {
                 for row in 0..<width {
                     try bind(ledgerRows[written + row], to: insert, from: Int32(row * 7 + 1))
