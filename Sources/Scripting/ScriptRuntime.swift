@@ -50,8 +50,8 @@ public final class ScriptRuntime: @unchecked Sendable {
     public func engine() throws(ScriptError) -> PolicyEngine {
         let cache = EngineCache.forThisThread()
         // The thread's last engine, most often of this runtime and current.
-        if let engine = cache.latest, cache.latestIdentity == identity, engine.generation == generation.load(ordering: .acquiring) {
-            return engine
+        if let latest = cache.latest, latest.identity == identity, latest.engine.generation == generation.load(ordering: .acquiring) {
+            return latest.engine
         }
         let wanted = current
         if let engine = cache.engines[identity], engine.generation == wanted.generation {
@@ -103,19 +103,15 @@ private enum RuntimeIdentity {
 private final class EngineCache {
     var engines: [Int: PolicyEngine] = [:]
     /// The engine `engine()` returned last on this thread, and its runtime.
-    private(set) var latest: PolicyEngine?
-    private(set) var latestIdentity = 0
+    private(set) var latest: (identity: Int, engine: PolicyEngine)?
 
     func remember(_ engine: PolicyEngine, identity: Int) {
-        latest = engine
-        latestIdentity = identity
+        latest = (identity, engine)
     }
 
     /// Lets go of a runtime's engine that is out of date, so its VM is freed now.
     func forget(identity: Int) {
-        guard latestIdentity == identity else { return }
-        latest = nil
-        latestIdentity = 0
+        if latest?.identity == identity { latest = nil }
     }
 
     private static let key: pthread_key_t = {

@@ -67,16 +67,21 @@ struct WriteBatch {
     /// about a third of its message row, mostly the statement's fixed cost.
     private var ledgerRows: [LedgerRow] = []
     static let ledgerRowsPerStatement = 16
-    private static let insertLedgerRowsSQL: String = {
-        let values = (0..<ledgerRowsPerStatement).map { row in
-            let first = row * 7
-            return "(?\(first + 1), ?\(first + 2), ?\(first + 3), ?\(first + 4), ?\(first + 5), ?\(first + 6), ?\(first + 7), NULL)"
+    /// Parameters a ledger row binds (`bind(_:to:from:)`); its actor is NULL, the gateway's own.
+    private static let ledgerRowParameters = 7
+    private static let insertLedgerRowSQL = insertLedgerSQL(rows: 1)
+    private static let insertLedgerRowsSQL = insertLedgerSQL(rows: ledgerRowsPerStatement)
+
+    private static func insertLedgerSQL(rows: Int) -> String {
+        let values = (0..<rows).map { row in
+            let parameters = (1...ledgerRowParameters).map { "?\(row * ledgerRowParameters + $0)" }
+            return "(\(parameters.joined(separator: ", ")), NULL)"
         }
         return """
             INSERT INTO ledger (account_id, at, amount, balance_after, kind, message_id, reason, actor)
             VALUES \(values.joined(separator: ", "))
             """
-    }()
+    }
 
     init(_ db: Database, refundOn: Set<MessageLifecycle> = []) throws {
         guard let connection = db.sqliteConnection else { throw StoreError.unavailable("the database connection is closed") }
@@ -369,17 +374,14 @@ struct WriteBatch {
             let insert = try cached(\.insertLedgerRows, Self.insertLedgerRowsSQL)
             while ledgerRows.count - written >= width {
                 for row in 0..<width {
-                    try bind(ledgerRows[written + row], to: insert, from: Int32(row * 7 + 1))
+                    try bind(ledgerRows[written + row], to: insert, from: Int32(row * Self.ledgerRowParameters + 1))
                 }
                 try insert.run()
                 written += width
             }
         }
         if written < ledgerRows.count {
-            let insert = try cached(\.insertLedger, """
-                INSERT INTO ledger (account_id, at, amount, balance_after, kind, message_id, reason, actor)
-                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL)
-                """)
+            let insert = try cached(\.insertLedger, Self.insertLedgerRowSQL)
             for row in ledgerRows[written...] {
                 try bind(row, to: insert, from: 1)
                 try insert.run()

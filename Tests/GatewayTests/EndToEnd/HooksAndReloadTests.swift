@@ -263,10 +263,12 @@ struct HooksAndReloadTests {
         let deliveries = await client.deliveries(count: 1, timeout: .seconds(10))
         #expect(deliveries.count == 1)
 
-        // No plugin has a message hook: the config's routes decide alone.
+        // No plugin has a message hook: the config's routes decide alone, and no chain runs.
         let response = try await client.request(submitSM(text: "routed by the config"))
         #expect(response.commandStatus == .ok)
         #expect(try await harness.stored(Self.messageID(response)).connector == "a")
+        let metrics = harness.gateway.metricsText()
+        #expect(metrics.contains("tern_hook_chain_seconds_count 0"), "\(metrics)")
         await client.unbind()
     }
 }
