@@ -305,29 +305,34 @@ private final class LoadDriver {
 
     private func send(_ index: Int) {
         let sentAt = NIODeadline.now()
-        client.send(submit(index), flush: interval > 0).assumeIsolated().whenComplete { result in
-            self.done += 1
-            switch result {
-            case .success(let response) where response.commandStatus == .ok:
-                self.result.accepted += 1
-                let micros = (NIODeadline.now() - sentAt).nanoseconds / 1000
-                self.result.latencies.append(UInt32(clamping: micros))
-            case .success(let response):
-                self.result.refused["\(response.commandStatus)", default: 0] += 1
-            case .failure(let error):
-                self.result.refused["\(error)", default: 0] += 1
-            }
-            if self.done == self.quota {
-                self.promise.succeed(self.result)
-            } else {
-                self.sendNext()
-                // One flush for all the submits that responses in this read made room for.
-                if !self.flushScheduled {
-                    self.flushScheduled = true
-                    self.client.channel.eventLoop.assumeIsolated().execute {
-                        self.flushScheduled = false
-                        self.client.flush()
-                    }
+        let driver = NIOLoopBound(self, eventLoop: client.channel.eventLoop)
+        client.send(submit(index), flush: interval > 0) { result in
+            driver.value.answered(result, sentAt: sentAt)
+        }
+    }
+
+    private func answered(_ result: Result<PDU, SMPPSessionError>, sentAt: NIODeadline) {
+        done += 1
+        switch result {
+        case .success(let response) where response.commandStatus == .ok:
+            self.result.accepted += 1
+            let micros = (NIODeadline.now() - sentAt).nanoseconds / 1000
+            self.result.latencies.append(UInt32(clamping: micros))
+        case .success(let response):
+            self.result.refused["\(response.commandStatus)", default: 0] += 1
+        case .failure(let error):
+            self.result.refused["\(error)", default: 0] += 1
+        }
+        if done == quota {
+            promise.succeed(self.result)
+        } else {
+            sendNext()
+            // One flush for all the submits that responses in this read made room for.
+            if !flushScheduled {
+                flushScheduled = true
+                client.channel.eventLoop.assumeIsolated().execute {
+                    self.flushScheduled = false
+                    self.client.flush()
                 }
             }
         }

@@ -254,9 +254,8 @@ public final class SMPPUpstreamConnector: Connector {
                       answered: @escaping @Sendable (SubmitOutcome) -> Void) {
         let loop = link.eventLoop
         let write: LoopMailbox.Job = {
-            let promise = loop.makePromise(of: PDU.self)
             let sentAt = Self.now()
-            promise.futureResult.assumeIsolated().whenComplete { result in
+            link.value.send(body, tlvs: tlvs) { result in
                 let outcome: SubmitOutcome
                 let throttled: Bool
                 let responded: Bool
@@ -274,7 +273,6 @@ public final class SMPPUpstreamConnector: Connector {
                             latency: answeredAt - sentAt, now: answeredAt)
                 answered(outcome)
             }
-            link.value.send(body, tlvs: tlvs, promise: promise)
         }
         if loop.inEventLoop {
             write()

@@ -38,12 +38,13 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
 
     /// Writes a request; submits arriving together (one event-loop task each) share one flush,
     /// which runs after every task already queued.
-    func send(_ body: PDU.Body, tlvs: TLVList, promise: EventLoopPromise<PDU>) {
+    /// `answered` runs once, on this loop, with the upstream's response or why there is none.
+    func send(_ body: PDU.Body, tlvs: TLVList, answered: @escaping @Sendable (Result<PDU, SMPPSessionError>) -> Void) {
         guard let context else {
-            promise.fail(SMPPSessionError(.connectionClosed, commandID: body.commandID))
+            answered(.failure(SMPPSessionError(.connectionClosed, commandID: body.commandID)))
             return
         }
-        context.write(wrapOutboundOut(.request(body, tlvs: tlvs, promise: promise)), promise: nil)
+        context.write(wrapOutboundOut(.request(body, tlvs: tlvs, responder: .callback(answered))), promise: nil)
         guard !flushPending else { return }
         flushPending = true
         context.eventLoop.assumeIsolated().execute { [self] in

@@ -53,10 +53,23 @@ final class SinkSMSCHandler: ChannelInboundHandler {
         switches = shared.sync(SinkSMSC.Counters())
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    /// Hears the ESME's answer to each receipt: one closure for the connection instead of one
+    /// per receipt. Set while the handler is in the pipeline (it holds the handler).
+    private var receiptAnswered: (@Sendable (Result<PDU, SMPPSessionError>) -> Void)?
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        receiptAnswered = { result in
+            let handler = handler.value
+            handler.outstanding -= 1
+            if case .success(let response) = result, response.commandStatus == .ok { handler.delta.receiptsAcknowledged += 1 }
+        }
+    }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        receiptAnswered = nil
         tickTask?.cancel()
         tickTask = nil
     }
@@ -272,14 +285,10 @@ final class SinkSMSCHandler: ChannelInboundHandler {
         guard let (body, tlvs) = try? DeliverSM.receipt(receipt, originalSource: entry.source, originalDestination: entry.destination) else {
             return
         }
-        let promise = context.eventLoop.makePromise(of: PDU.self)
         outstanding += 1
         delta.receiptsSent += 1
-        promise.futureResult.assumeIsolated().whenComplete { [self] result in
-            outstanding -= 1
-            if case .success(let response) = result, response.commandStatus == .ok { delta.receiptsAcknowledged += 1 }
-        }
-        context.write(wrapOutboundOut(.request(.deliverSM(body), tlvs: tlvs, promise: promise)), promise: nil)
+        context.write(wrapOutboundOut(.request(.deliverSM(body), tlvs: tlvs, responder: receiptAnswered.map(SMPPResponder.callback))),
+                      promise: nil)
     }
 
     /// Sends any request now (MO injection, hand-made receipts) and returns the ESME's response.

@@ -79,7 +79,7 @@ public final class ClientDelivery: Sendable {
             logger.error("receipt could not be built", metadata: ["id": "\(correlation.messageID)", "error": "\(error)"])
             return
         }
-        session.deliver(built.body, tlvs: built.tlvs).whenComplete { result in
+        session.deliver(built.body, tlvs: built.tlvs) { result in
             switch result {
             case .success(let response) where response.commandStatus == .ok:
                 self.counters.withLockedValue { $0.receiptsSent += 1 }
@@ -214,7 +214,7 @@ public final class ClientDelivery: Sendable {
             esmClass: ESMClass(rawValue: message.esmClass & 0x40),
             dataCoding: DataCoding(rawValue: message.dataCoding),
             shortMessage: ByteBuffer(bytes: message.shortMessage))
-        session.deliver(.deliverSM(body)).whenComplete { result in
+        session.deliver(.deliverSM(body)) { result in
             if case .success(let response) = result, response.commandStatus == .ok {
                 self.counters.withLockedValue { $0.moSent += 1 }
                 // Off the list only once the stored copy is gone, so no flush reads it meanwhile.

@@ -33,8 +33,11 @@ public final class ClientSession: Sendable {
     private struct Delivery {
         let body: PDU.Body
         let tlvs: TLVList
-        let promise: EventLoopPromise<PDU>
+        let then: Answer
     }
+
+    /// Hears the client's response to a delivery, or the error that ended the wait.
+    public typealias Answer = @Sendable (Result<PDU, SMPPSessionError>) -> Void
 
     init(id: UInt64, accountID: Int64, systemID: String, bindType: BindType, interfaceVersion: UInt8,
          remoteAddress: String, tls: Bool = false, activity: SessionActivity = SessionActivity(), channel: any Channel, window: Int) {
@@ -63,16 +66,15 @@ public final class ClientSession: Sendable {
 
     public var canReceive: Bool { bindType != .transmitter }
 
-    /// Sends a deliver_sm (or data_sm) to the client; the future holds the client's response.
-    public func deliver(_ body: PDU.Body, tlvs: TLVList = TLVList()) -> EventLoopFuture<PDU> {
-        let promise = channel.eventLoop.makePromise(of: PDU.self)
-        let delivery = Delivery(body: body, tlvs: tlvs, promise: promise)
+    /// Sends a deliver_sm (or data_sm) to the client; `then` runs once, on the session's event
+    /// loop, with the client's response.
+    public func deliver(_ body: PDU.Body, tlvs: TLVList = TLVList(), then: @escaping Answer) {
+        let delivery = Delivery(body: body, tlvs: tlvs, then: then)
         if channel.eventLoop.inEventLoop {
             enqueue(delivery)
         } else {
             incoming.post { self.enqueue(delivery) }
         }
-        return promise.futureResult
     }
 
     /// Unbinds the session (the close follows the unbind_resp, or the response timer).
@@ -108,22 +110,25 @@ public final class ClientSession: Sendable {
 
     private func send(_ delivery: Delivery, flow: Flow) {
         // On a closed channel the write would fail before any session handler saw the request,
-        // so the request fails here. On an open one the session handler owns the promise from
-        // the write on: it completes it with the response, or fails it if the connection drops.
+        // so the request fails here. On an open one the session handler owns the answer from
+        // the write on: it gives it the response, or the error if the connection drops.
         guard channel.isActive else {
-            delivery.promise.fail(SMPPSessionError(.connectionClosed, commandID: delivery.body.commandID))
+            delivery.then(.failure(SMPPSessionError(.connectionClosed, commandID: delivery.body.commandID)))
             // Nothing waiting behind it can go out either.
             closed()
             return
         }
         flow.outstanding += 1
-        delivery.promise.futureResult.assumeIsolated().whenComplete { _ in
+        let then = delivery.then
+        let responder = SMPPResponder.callback { [self] result in
+            let flow = self.flow.value
             flow.outstanding -= 1
             if let next = flow.backlog.popFirst() {
-                self.send(next, flow: flow)
+                send(next, flow: flow)
             }
+            then(result)
         }
-        channel.write(SMPPOutbound.request(delivery.body, tlvs: delivery.tlvs, promise: delivery.promise), promise: nil)
+        channel.write(SMPPOutbound.request(delivery.body, tlvs: delivery.tlvs, responder: responder), promise: nil)
         // One flush for every delivery queued in this turn of the event loop.
         if !flow.flushScheduled {
             flow.flushScheduled = true
@@ -138,7 +143,7 @@ public final class ClientSession: Sendable {
     func closed() {
         let flow = flow.value
         while let delivery = flow.backlog.popFirst() {
-            delivery.promise.fail(SMPPSessionError(.connectionClosed, commandID: delivery.body.commandID))
+            delivery.then(.failure(SMPPSessionError(.connectionClosed, commandID: delivery.body.commandID)))
         }
     }
 }

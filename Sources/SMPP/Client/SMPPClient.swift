@@ -97,6 +97,26 @@ public final class SMPPClient: Sendable {
         return promise.futureResult
     }
 
+    /// Like `send(_:tlvs:flush:)` without a future: `then` runs once, on the channel's event
+    /// loop, with the response or the error that ended the wait. For load generators, where a
+    /// future per request cost more than the rest of the client.
+    public func send(_ body: PDU.Body, tlvs: TLVList = TLVList(), flush: Bool = true,
+                     then: @escaping @Sendable (Result<PDU, SMPPSessionError>) -> Void) {
+        let channel = self.channel
+        guard channel.eventLoop.inEventLoop else {
+            channel.eventLoop.execute { self.send(body, tlvs: tlvs, flush: flush, then: then) }
+            return
+        }
+        // On the loop, an active channel still has its session handler, which owns `then` from
+        // the write on; a closed one would drop the write before any handler saw it.
+        guard channel.isActive else {
+            then(.failure(SMPPSessionError(.connectionClosed, commandID: body.commandID)))
+            return
+        }
+        channel.write(SMPPOutbound.request(body, tlvs: tlvs, responder: .callback(then)), promise: nil)
+        if flush { channel.flush() }
+    }
+
     public func flush() { channel.flush() }
 
     /// Binds and returns the response; check its `commandStatus`.

@@ -18,12 +18,12 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     public typealias OutboundOut = ByteBuffer
 
     private var machine: SessionStateMachine<SessionInstant>
-    /// Response promises of our outstanding requests, by sequence number.
+    /// Who waits for the responses to our outstanding requests, by sequence number.
     private var pending: [UInt32: PendingResponse] = [:]
 
     private struct PendingResponse {
         let commandID: CommandID
-        let promise: EventLoopPromise<PDU>
+        let responder: SMPPResponder
     }
     private var tickTask: Scheduled<Void>?
     private var needsFlush = false
@@ -166,11 +166,11 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
         case .forward:
             context.fireChannelRead(wrapInboundOut(pdu))
         case .completeRequest(let sequence, _, _):
-            pending.removeValue(forKey: sequence)?.promise.succeed(pdu)
+            pending.removeValue(forKey: sequence)?.responder.succeed(pdu)
         default:
             // The answer to our bind or unbind may also change the session (unbind_resp closes it):
             // the request still gets its response before anything else happens.
-            if pdu.commandID.isResponse { pending.removeValue(forKey: pdu.sequenceNumber)?.promise.succeed(pdu) }
+            if pdu.commandID.isResponse { pending.removeValue(forKey: pdu.sequenceNumber)?.responder.succeed(pdu) }
             run(action, context: context)
         }
     }
@@ -208,7 +208,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .request(let body, let tlvs, let responsePromise):
+        case .request(let body, let tlvs, let responder):
             // Encoded before the machine numbers it: a PDU that breaks a field limit is refused
             // here and never holds a window slot. The sequence number is patched in afterwards.
             var request = PDU(body, sequenceNumber: 0, tlvs: tlvs)
@@ -218,7 +218,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
                 (buffer, start) = try encodeGathered(request, context: context)
             } catch {
                 let failure = SMPPSessionError(.encoding(error), commandID: body.commandID)
-                responsePromise?.fail(failure)
+                responder?.fail(failure)
                 promise?.fail(failure)
                 return
             }
@@ -227,16 +227,16 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
                 // Not sent after all: the octets just encoded go again.
                 buffer.moveWriterIndex(to: start)
                 unflushed = buffer
-                refused(action, body: body, responsePromise: responsePromise, promise: promise, context: context)
+                refused(action, body: body, responder: responder, promise: promise, context: context)
                 return
             }
             buffer.setInteger(sequence, at: start + 12)
             request.sequenceNumber = sequence
             if id.expectsResponse {
-                if let responsePromise { pending[sequence] = PendingResponse(commandID: id, promise: responsePromise) }
+                if let responder { pending[sequence] = PendingResponse(commandID: id, responder: responder) }
             } else {
-                // outbind and alert_notification have no response: the promise gets the PDU sent.
-                responsePromise?.succeed(request)
+                // outbind and alert_notification have no response: the responder gets the PDU sent.
+                responder?.succeed(request)
             }
             keep(buffer, context: context, promise: promise)
             reportStateChange(context: context)
@@ -253,11 +253,11 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     }
 
     /// A request of the application that the session does not send as it is.
-    private func refused(_ action: SessionAction, body: PDU.Body, responsePromise: EventLoopPromise<PDU>?,
+    private func refused(_ action: SessionAction, body: PDU.Body, responder: SMPPResponder?,
                          promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
         switch action {
         case .sendUnbind(let sequence):
-            if let responsePromise { pending[sequence] = PendingResponse(commandID: .unbind, promise: responsePromise) }
+            if let responder { pending[sequence] = PendingResponse(commandID: .unbind, responder: responder) }
             write(PDU(.unbind, sequenceNumber: sequence), context: context, promise: promise)
         case .rejectRequest(let id, let rejection):
             let error: SMPPSessionError
@@ -266,11 +266,11 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             case .notAllowedInState(let state): error = SMPPSessionError(.notAllowedInState(state), commandID: id)
             case .notAllowedForRole(let role): error = SMPPSessionError(.notAllowedForRole(role), commandID: id)
             }
-            responsePromise?.fail(error)
+            responder?.fail(error)
             promise?.fail(error)
         default:
             run(action, context: context)
-            responsePromise?.fail(SMPPSessionError(.connectionClosed, commandID: body.commandID))
+            responder?.fail(SMPPSessionError(.connectionClosed, commandID: body.commandID))
             promise?.succeed()
         }
         reportStateChange(context: context)
@@ -310,7 +310,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             // channelRead completes requests itself: it holds the response PDU.
             return
         case .failRequest(let sequence, let id, let reason):
-            pending.removeValue(forKey: sequence)?.promise.fail(SMPPSessionError(Self.code(for: reason), commandID: id))
+            pending.removeValue(forKey: sequence)?.responder.fail(SMPPSessionError(Self.code(for: reason), commandID: id))
         case .failRequests(let requests, let reason):
             fail(requests, reason)
         case .unexpectedResponse(let id, let sequence, _):
@@ -394,7 +394,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
 
     private func fail(_ requests: [SessionAction.PendingRequest], _ reason: SessionAction.FailureReason) {
         for request in requests {
-            pending.removeValue(forKey: request.sequenceNumber)?.promise.fail(
+            pending.removeValue(forKey: request.sequenceNumber)?.responder.fail(
                 SMPPSessionError(Self.code(for: reason), commandID: request.commandID))
         }
     }
@@ -406,7 +406,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     private func failAll(_ code: SMPPSessionError.Code) {
         let all = pending
         pending.removeAll()
-        for (_, request) in all { request.promise.fail(SMPPSessionError(code, commandID: request.commandID)) }
+        for (_, request) in all { request.responder.fail(SMPPSessionError(code, commandID: request.commandID)) }
     }
 
     private func reportStateChange(context: ChannelHandlerContext) {

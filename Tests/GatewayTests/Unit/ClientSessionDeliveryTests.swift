@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOEmbedded
 import SMPP
@@ -19,35 +20,43 @@ struct ClientSessionDeliveryTests {
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 2775)).wait()
         let session = ClientSession(id: 1, accountID: 1, systemID: "acme", bindType: .receiver, interfaceVersion: 0x34,
                                     remoteAddress: "127.0.0.1", channel: channel, window: 1)
-        let inFlight = session.deliver(Self.receipt("one"))
-        let second = session.deliver(Self.receipt("two"))
-        let third = session.deliver(Self.receipt("three"))
+        // Each delivery's answer, by name, as the session reports it (on the channel's loop).
+        let answers = NIOLockedValueBox<[String: Result<PDU, SMPPSessionError>]>([:])
+        for name in ["in flight", "second", "third"] {
+            session.deliver(Self.receipt(name)) { result in
+                answers.withLockedValue { $0[name] = result }
+            }
+        }
         // The window is one: only the first went out (with the flush the session schedules).
         channel.embeddedEventLoop.run()
-        guard case .request(_, _, let promise)? = try channel.readOutbound(as: SMPPOutbound.self) else {
+        guard case .request(_, _, let responder)? = try channel.readOutbound(as: SMPPOutbound.self) else {
             Issue.record("the first delivery was not written")
             return
         }
         #expect(try channel.readOutbound(as: SMPPOutbound.self) == nil)
+        #expect(answers.withLockedValue { $0.isEmpty })
 
         _ = try? channel.close().wait()
-        promise?.fail(SMPPSessionError(.connectionClosed, commandID: .deliverSM))
-        for (name, future) in [("in flight", inFlight), ("second", second), ("third", third)] {
-            var outcome: Result<PDU, any Error>?
-            future.assumeIsolated().whenComplete { outcome = $0 }
-            channel.embeddedEventLoop.run()
-            guard case .failure(let error as SMPPSessionError)? = outcome else {
-                Issue.record("\(name): \(String(describing: outcome))")
+        guard case .callback(let answer)? = responder else {
+            Issue.record("the delivery was written without a callback: \(String(describing: responder))")
+            return
+        }
+        answer(.failure(SMPPSessionError(.connectionClosed, commandID: .deliverSM)))
+        channel.embeddedEventLoop.run()
+        for name in ["in flight", "second", "third"] {
+            guard case .failure(let error)? = answers.withLockedValue({ $0[name] }) else {
+                Issue.record("\(name): \(String(describing: answers.withLockedValue { $0[name] }))")
                 continue
             }
             #expect(error.code == .connectionClosed, "\(name)")
         }
         // A delivery after the close fails at once.
-        var late: Result<PDU, any Error>?
-        session.deliver(Self.receipt("four")).assumeIsolated().whenComplete { late = $0 }
+        session.deliver(Self.receipt("four")) { result in
+            answers.withLockedValue { $0["four"] = result }
+        }
         channel.embeddedEventLoop.run()
-        guard case .failure? = late else {
-            Issue.record("a delivery to a closed session did not fail: \(String(describing: late))")
+        guard case .failure? = answers.withLockedValue({ $0["four"] }) else {
+            Issue.record("a delivery to a closed session did not fail: \(String(describing: answers.withLockedValue { $0["four"] }))")
             return
         }
     }

@@ -177,4 +177,52 @@ struct SessionHandlerTests {
         try session.channel.close().wait()
         #expect(throws: SMPPSessionError(.connectionClosed, commandID: .deliverSM)) { try promise.futureResult.wait() }
     }
+
+    /// Records what each callback responder heard, by name; the embedded loop is this thread.
+    final class Answers: @unchecked Sendable {
+        var heard: [String: [Result<PDU, SMPPSessionError>]] = [:]
+
+        func responder(_ name: String) -> SMPPResponder {
+            .callback { result in self.heard[name, default: []].append(result) }
+        }
+    }
+
+    @Test("a callback responder hears its response once, out of order, and a refusal, a timeout or a close ends it once too")
+    func callbackResponder() throws {
+        let timers = SessionTimers(enquireLink: nil, inactivity: nil, response: .seconds(5), tickInterval: .seconds(1))
+        let session = try SessionChannel(role: .messageCentre, windowSize: 3, timers: timers)
+        try session.bindPeer(.transceiver)
+        let answers = Answers()
+        let deliver = PDU.Body.deliverSM(DeliverSM(source: .international("447700900123"), destination: .alphanumeric("Tern")))
+        for name in ["first", "second", "late"] {
+            try session.channel.writeOutbound(SMPPOutbound.request(deliver, responder: answers.responder(name)))
+        }
+        #expect(throws: SMPPSessionError(.windowFull, commandID: .deliverSM)) {
+            try session.channel.writeOutbound(SMPPOutbound.request(deliver, responder: answers.responder("beyond the window")))
+        }
+        let requests = try session.sent()
+        #expect(requests.count == 3)
+        try session.receive(PDU(.deliverSMResp(DeliverSMResp(messageID: "")), sequenceNumber: requests[1].sequenceNumber))
+        try session.receive(PDU(.deliverSMResp(DeliverSMResp(messageID: "")), sequenceNumber: requests[0].sequenceNumber,
+                                status: .temporaryApplicationError))
+        // A second response to the same sequence number is not the request's any more.
+        try session.receive(PDU(.deliverSMResp(DeliverSMResp(messageID: "")), sequenceNumber: requests[0].sequenceNumber))
+        session.channel.embeddedEventLoop.advanceTime(by: .seconds(7))
+        try session.channel.writeOutbound(SMPPOutbound.request(deliver, responder: answers.responder("open at the close")))
+        try session.channel.close().wait()
+
+        func statuses(_ name: String) -> [String] {
+            (answers.heard[name] ?? []).map { result in
+                switch result {
+                case .success(let pdu): return "\(pdu.commandID.name) \(pdu.commandStatus)"
+                case .failure(let error): return "\(error.code)"
+                }
+            }
+        }
+        #expect(statuses("second") == ["deliver_sm_resp \(CommandStatus.ok)"])
+        #expect(statuses("first") == ["deliver_sm_resp \(CommandStatus.temporaryApplicationError)"])
+        #expect(statuses("beyond the window") == ["\(SMPPSessionError.Code.windowFull)"])
+        #expect(statuses("late") == ["\(SMPPSessionError.Code.timeout)"])
+        #expect(statuses("open at the close") == ["\(SMPPSessionError.Code.connectionClosed)"])
+    }
 }
