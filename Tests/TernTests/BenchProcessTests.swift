@@ -30,7 +30,20 @@ struct BenchProcessTests {
             #if os(Linux)
             #expect(cpu.contains("; by thread: ") && cpu.contains("NIO-ELT-"), "\(cpu)")
             #endif
+            #expect(output.contains("group commits,"), "\(extra): \(output)")
         }
+    }
+
+    @Test("paced, every message still comes back, and no faster than the rate asked for")
+    func pacedKeepsToTheRate() async throws {
+        // 300 messages at 1,000 a second cannot be acknowledged in less than ~0.3 s; a pacer that
+        // sent everything at once would report far more than 1,000 msg/s.
+        let output = try await Self.bench(["--rate", "1000"])
+        #expect(output.contains("rate 1000/s"), "\(output)")
+        #expect(output.contains("receipts back at the clients: 300 in"), "\(output)")
+        let acknowledged = try #require(output.split(separator: "\n").first { $0.hasPrefix("acknowledged: 300 in ") }, "\(output)")
+        let rate = Double(acknowledged.split(separator: "=").last?.split(separator: " ").first ?? "")
+        #expect((rate ?? .infinity) <= 1_100, "\(acknowledged)")
     }
 }
 

@@ -50,7 +50,15 @@ public final class GatewayMetrics: Sendable {
     public func hookFailed(plugin: String) { hookFailures.increment(plugin) }
 
     public func hookChain(_ duration: Duration) { hookChain.record(duration) }
-    public func storeCommit(_ duration: Duration) { storeCommit.record(duration) }
+    public func storeCommit(_ duration: Duration) {
+        storeCommit.record(duration)
+        commits.withLockedValue { $0.count += 1; $0.total += duration }
+    }
+
+    /// Group commits so far and the time they took together (`tern bench` reports how busy the
+    /// store's one writer was: past ~80 % of the wall clock, batches grow and so does latency).
+    public var storeCommits: (count: Int, total: Duration) { commits.withLockedValue { ($0.count, $0.total) } }
+    private let commits = NIOLockedValueBox((count: 0, total: Duration.zero))
     public func reload(applied: Bool) { (applied ? reloads.succeeded : reloads.refused).increment() }
     public func bind(accepted: Bool) { (accepted ? binds.accepted : binds.refused).increment() }
 

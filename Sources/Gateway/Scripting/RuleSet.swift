@@ -4,7 +4,10 @@ import Scripting
 /// One generation of what a reload replaces: the config, the route tables built from it, and the
 /// scripts (global plugins and every account's and reseller's policy file). Immutable; sessions
 /// read the current one once per message, so a message is decided by one generation throughout.
-public struct RuleSet: Sendable {
+///
+/// A class: every submit takes the current generation, and copying a struct holding the whole
+/// config retained each of its arrays and strings (1.3 % of the event loops under load).
+public final class RuleSet: Sendable {
     public let generation: Int
     public let config: TernConfig
     public let scripts: ScriptSet
