@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import GRDB
 #if canImport(GRDBSQLite)
 import GRDBSQLite
 #elseif canImport(SQLite3)
@@ -449,6 +450,31 @@ struct SQLiteMessageStoreTests {
             #expect(FileManager.default.fileExists(atPath: nested))
             #expect(try await store.synchronousSetting() == 1)
             try await store.close()
+        }
+    }
+
+    @Test("a new store has 8 KiB pages; a store made with SQLite's 4 KiB keeps them and its messages")
+    func pageSize() async throws {
+        #expect(try await withStore { try await $0.pageSizeSetting() } == SQLiteMessageStore.pageSize)
+        try await withTemporaryDatabase { path in
+            // An older Tern made its file with the default page size.
+            try FileManager.default.createDirectory(atPath: URL(fileURLWithPath: path).deletingLastPathComponent().path,
+                                                    withIntermediateDirectories: true)
+            let old = try DatabaseQueue(path: path)
+            try await old.writeWithoutTransaction { db in _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+            try old.close()
+            let message = makeMessage(1)
+            do {
+                let store = try SQLiteMessageStore(path: path)
+                try await store.migrate()
+                try await store.apply([.accept(message)])
+                try await store.close()
+            }
+            let reopened = try SQLiteMessageStore(path: path)
+            try await reopened.migrate()
+            #expect(try await reopened.pageSizeSetting() == 4096)
+            #expect(try await reopened.message(message.id)?.destination == message.destination)
+            try await reopened.close()
         }
     }
 }
