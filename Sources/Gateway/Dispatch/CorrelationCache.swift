@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
@@ -30,7 +31,13 @@ public struct Correlation: Sendable, Hashable {
 
 /// Recently submitted messages by (connector, canonical upstream id), so most receipts are
 /// matched without a database read, including the ones that arrive before the `submitted`
-/// state is committed. Bounded: the oldest entries go first; a miss falls back to the store.
+/// state is committed. A miss falls back to the store.
+///
+/// Bounded in two generations: entries go into the newer one, and when it holds half the
+/// capacity it becomes the older one and the older one is dropped, its entries the oldest in the
+/// cache. No call walks the cache: a FIFO of keys that skipped matched entries, compacted when it
+/// reached twice the capacity, had held the lock for a filter over a million keys on an event
+/// loop every few hundred thousand messages.
 public final class CorrelationCache: Sendable {
     private struct Key: Hashable, Sendable {
         let connector: String
@@ -38,12 +45,28 @@ public final class CorrelationCache: Sendable {
     }
 
     private struct State {
-        var entries: [Key: Correlation] = [:]
-        var order = CircularBuffer<Key>()
+        var newer: [Key: Correlation] = [:]
+        var older: [Key: Correlation] = [:]
+
+        mutating func take(_ key: Key, remove: Bool) -> Correlation? {
+            if let entry = newer[key] {
+                if remove { newer[key] = nil }
+                return entry
+            }
+            if let entry = older[key] {
+                if remove { older[key] = nil }
+                return entry
+            }
+            return nil
+        }
     }
 
     private let state = NIOLockedValueBox(State())
     public let capacity: Int
+
+    /// Where a dropped generation is freed: releasing a quarter of a million entries takes tens
+    /// of milliseconds, which neither an event loop nor the lock's other holders should wait for.
+    private static let reclaimer = DispatchQueue(label: "tern.correlations.reclaim")
 
     public init(capacity: Int = 500_000) {
         self.capacity = capacity
@@ -51,16 +74,19 @@ public final class CorrelationCache: Sendable {
 
     public func insert(connector: String, upstreamID: String, _ correlation: Correlation) {
         let key = Key(connector: connector, upstreamKey: UpstreamMessageID.canonical(upstreamID))
-        state.withLockedValue { state in
-            if state.entries.updateValue(correlation, forKey: key) == nil { state.order.append(key) }
-            while state.entries.count > capacity, let oldest = state.order.popFirst() {
-                state.entries[oldest] = nil
-            }
-            // Matched receipts leave their key in the FIFO; drop those now and then so it stays bounded.
-            if state.order.count > 2 * max(capacity, 1024) {
-                let live = state.order.filter { state.entries[$0] != nil }
-                state.order = CircularBuffer(live)
-            }
+        let generation = max(1, capacity / 2)
+        let dropped = state.withLockedValue { state -> [Key: Correlation]? in
+            // An id the upstream used before now means this message only.
+            if !state.older.isEmpty { state.older[key] = nil }
+            state.newer[key] = correlation
+            guard state.newer.count >= generation else { return nil }
+            let dropped = state.older
+            state.older = state.newer
+            state.newer = [:]
+            return dropped
+        }
+        if let dropped, !dropped.isEmpty {
+            Self.reclaimer.async { withExtendedLifetime(dropped) {} }
         }
     }
 
@@ -68,26 +94,17 @@ public final class CorrelationCache: Sendable {
     public func lookup(connector: String, upstreamID: String, remove: Bool) -> Correlation? {
         // Most upstreams write the same id in both places: the canonical form alone usually hits.
         let first = Key(connector: connector, upstreamKey: UpstreamMessageID.canonical(upstreamID))
-        if let entry = state.withLockedValue({ state -> Correlation? in
-            let entry = state.entries[first]
-            if remove, entry != nil { state.entries[first] = nil }
-            return entry
-        }) {
+        if let entry = state.withLockedValue({ $0.take(first, remove: remove) }) {
             return entry
         }
         let candidates = UpstreamMessageID.candidates(upstreamID).dropFirst()
         return state.withLockedValue { state in
             for candidate in candidates {
-                let key = Key(connector: connector, upstreamKey: candidate)
-                if let entry = state.entries[key] {
-                    // The FIFO keeps the key; it is skipped harmlessly when it comes up.
-                    if remove { state.entries[key] = nil }
-                    return entry
-                }
+                if let entry = state.take(Key(connector: connector, upstreamKey: candidate), remove: remove) { return entry }
             }
             return nil
         }
     }
 
-    public var count: Int { state.withLockedValue { $0.entries.count } }
+    public var count: Int { state.withLockedValue { $0.newer.count + $0.older.count } }
 }
