@@ -12,6 +12,8 @@ public final class GatewayMetrics: Sendable {
     private let reloads: (succeeded: Counter, refused: Counter)
     private let hookChain: DurationHistogram
     private let storeCommit: DurationHistogram
+    /// The commits' count and summed time, beside the histogram that cannot be read back.
+    private let commits = NIOLockedValueBox((count: 0, total: Duration.zero))
     private let binds: (accepted: Counter, refused: Counter)
     /// Label sets set at the last scrape, so that ones that disappeared are set to 0.
     private let lastGauges = NIOLockedValueBox([String: Set<String>]())
@@ -58,7 +60,7 @@ public final class GatewayMetrics: Sendable {
     /// Group commits so far and the time they took together (`tern bench` reports how busy the
     /// store's one writer was: past ~80 % of the wall clock, batches grow and so does latency).
     public var storeCommits: (count: Int, total: Duration) { commits.withLockedValue { ($0.count, $0.total) } }
-    private let commits = NIOLockedValueBox((count: 0, total: Duration.zero))
+
     public func reload(applied: Bool) { (applied ? reloads.succeeded : reloads.refused).increment() }
     public func bind(accepted: Bool) { (accepted ? binds.accepted : binds.refused).increment() }
 

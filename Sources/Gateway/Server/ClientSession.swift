@@ -67,7 +67,7 @@ public final class ClientSession: Sendable {
     public var canReceive: Bool { bindType != .transmitter }
 
     /// Sends a deliver_sm (or data_sm) to the client; `then` runs once, on the session's event
-    /// loop, with the client's response.
+    /// loop, with the client's response or the error that ended the wait (the session closed).
     public func deliver(_ body: PDU.Body, tlvs: TLVList = TLVList(), then: @escaping Answer) {
         let delivery = Delivery(body: body, tlvs: tlvs, then: then)
         if channel.eventLoop.inEventLoop {
