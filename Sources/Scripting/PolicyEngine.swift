@@ -41,7 +41,7 @@ public final class PolicyEngine {
             self.hooks = hooks
             self.wantsAccount = wantsAccount
             wantsAnyAccount = wantsAccount.contains(true)
-            decidesMessages = [Hook.filter, .rewriteSender, .route, .bill].contains { hooks[$0.index] != 0 }
+            decidesMessages = Hook.messageHooks.contains { hooks[$0.index] != 0 }
         }
 
         func has(_ hook: Hook) -> Bool { hooks[hook.index] != 0 }

@@ -9,6 +9,9 @@ public enum Hook: String, CaseIterable, Sendable, Hashable {
     case bill
     case routeMO = "route_mo"
 
+    /// The hooks that decide a message, in the order the chain runs them.
+    static let messageHooks: [Hook] = [.filter, .rewriteSender, .route, .bill]
+
     var index: Int {
         switch self {
         case .authenticate: return 0

@@ -39,7 +39,7 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
     /// Writes a request; submits arriving together (one event-loop task each) share one flush,
     /// which runs after every task already queued.
     /// `answered` runs once, on this loop, with the upstream's response or why there is none.
-    func send(_ body: PDU.Body, tlvs: TLVList, answered: @escaping @Sendable (Result<PDU, SMPPSessionError>) -> Void) {
+    func send(_ body: PDU.Body, tlvs: TLVList, answered: @escaping SMPPResponder.Callback) {
         guard let context else {
             answered(.failure(SMPPSessionError(.connectionClosed, commandID: body.commandID)))
             return

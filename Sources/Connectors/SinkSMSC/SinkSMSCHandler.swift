@@ -55,7 +55,7 @@ final class SinkSMSCHandler: ChannelInboundHandler {
 
     /// Hears the ESME's answer to each receipt: one closure for the connection instead of one
     /// per receipt. Set while the handler is in the pipeline (it holds the handler).
-    private var receiptAnswered: (@Sendable (Result<PDU, SMPPSessionError>) -> Void)?
+    private var receiptAnswered: SMPPResponder.Callback?
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context

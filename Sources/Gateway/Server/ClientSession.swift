@@ -33,11 +33,8 @@ public final class ClientSession: Sendable {
     private struct Delivery {
         let body: PDU.Body
         let tlvs: TLVList
-        let then: Answer
+        let then: SMPPResponder.Callback
     }
-
-    /// Hears the client's response to a delivery, or the error that ended the wait.
-    public typealias Answer = @Sendable (Result<PDU, SMPPSessionError>) -> Void
 
     init(id: UInt64, accountID: Int64, systemID: String, bindType: BindType, interfaceVersion: UInt8,
          remoteAddress: String, tls: Bool = false, activity: SessionActivity = SessionActivity(), channel: any Channel, window: Int) {
@@ -68,7 +65,7 @@ public final class ClientSession: Sendable {
 
     /// Sends a deliver_sm (or data_sm) to the client; `then` runs once, on the session's event
     /// loop, with the client's response or the error that ended the wait (the session closed).
-    public func deliver(_ body: PDU.Body, tlvs: TLVList = TLVList(), then: @escaping Answer) {
+    public func deliver(_ body: PDU.Body, tlvs: TLVList = TLVList(), then: @escaping SMPPResponder.Callback) {
         let delivery = Delivery(body: body, tlvs: tlvs, then: then)
         if channel.eventLoop.inEventLoop {
             enqueue(delivery)

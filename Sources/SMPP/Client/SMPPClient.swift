@@ -85,23 +85,14 @@ public final class SMPPClient: Sendable {
     /// flushed by `flush()`, so a load generator can pipeline many requests in one syscall.
     public func send(_ body: PDU.Body, tlvs: TLVList = TLVList(), flush: Bool = true) -> EventLoopFuture<PDU> {
         let promise = channel.eventLoop.makePromise(of: PDU.self)
-        // A write that never reaches the session handler (the channel closed) must still end
-        // the response promise; a second completion is ignored.
-        let written = channel.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenFailure { promise.fail($0) }
-        if flush {
-            channel.writeAndFlush(SMPPOutbound.request(body, tlvs: tlvs, promise: promise), promise: written)
-        } else {
-            channel.write(SMPPOutbound.request(body, tlvs: tlvs, promise: promise), promise: written)
-        }
+        send(body, tlvs: tlvs, flush: flush) { promise.completeWith($0.mapError { $0 }) }
         return promise.futureResult
     }
 
     /// Like `send(_:tlvs:flush:)` without a future: `then` runs once, on the channel's event
     /// loop, with the response or the error that ended the wait. For load generators, where a
     /// future per request cost more than the rest of the client.
-    public func send(_ body: PDU.Body, tlvs: TLVList = TLVList(), flush: Bool = true,
-                     then: @escaping @Sendable (Result<PDU, SMPPSessionError>) -> Void) {
+    public func send(_ body: PDU.Body, tlvs: TLVList = TLVList(), flush: Bool = true, then: @escaping SMPPResponder.Callback) {
         let channel = self.channel
         guard channel.eventLoop.inEventLoop else {
             channel.eventLoop.execute { self.send(body, tlvs: tlvs, flush: flush, then: then) }

@@ -41,11 +41,14 @@ public struct SMPPSessionError: Error, Hashable, Sendable, CustomStringConvertib
 /// Who hears how one of our requests ended: the peer's response PDU (which may be a
 /// generic_nack or carry an error status), or the `SMPPSessionError` that ended the wait.
 public enum SMPPResponder: Sendable {
+    /// Hears a request's end: the response, or why there is none.
+    public typealias Callback = @Sendable (Result<PDU, SMPPSessionError>) -> Void
+
     case promise(EventLoopPromise<PDU>)
     /// Called once, on the channel's event loop. For the busiest requests (a submit upstream, a
     /// receipt to a client): a future per request, its callback list and their generic metadata
     /// were a tenth of the event loops' time under load, and a callback is one closure.
-    case callback(@Sendable (Result<PDU, SMPPSessionError>) -> Void)
+    case callback(Callback)
 
     func succeed(_ response: PDU) {
         switch self {

@@ -19,10 +19,9 @@ final class ClientApplication: ChannelInboundHandler {
 
 @Suite("Client and server session handlers over a real loopback socket")
 struct LoopbackSessionTests {
-    @Test("an ESME binds, submits 200 messages through a window of 10 and unbinds")
-    func bindSubmitUnbind() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let server = try await ServerBootstrap(group: group)
+    /// A listener whose connections are MC sessions that accept binds and answer submits.
+    static func startMessageCentre(group: MultiThreadedEventLoopGroup) async throws -> any Channel {
+        try await ServerBootstrap(group: group)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandlers([
@@ -31,6 +30,12 @@ struct LoopbackSessionTests {
                 }
             }
             .bind(host: "127.0.0.1", port: 0).get()
+    }
+
+    @Test("an ESME binds, submits 200 messages through a window of 10 and unbinds")
+    func bindSubmitUnbind() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let server = try await Self.startMessageCentre(group: group)
         let port = try #require(server.localAddress?.port)
         let client = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
@@ -82,6 +87,40 @@ struct LoopbackSessionTests {
         let unbound = try await request(.unbind)
         #expect(unbound.commandID == .unbindResp)
         try await client.closeFuture.get()
+        try await server.close()
+        try await group.shutdownGracefully()
+    }
+
+    @Test("SMPPClient: a request gets its response, by future and by callback, and one sent after the close fails instead of hanging")
+    func clientRequests() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let server = try await Self.startMessageCentre(group: group)
+        let client = try await SMPPClient.connect(host: "127.0.0.1", port: try #require(server.localAddress?.port), group: group)
+        #expect(try await client.bind(.transceiver, systemID: "tern", password: "pw").commandStatus == .ok)
+        let submit = PDU.Body.submitSM(SubmitSM(source: .alphanumeric("Tern"), destination: .international("447700900123"),
+                                                shortMessage: ByteBuffer(string: "hi")))
+        #expect(try await client.request(submit).commandID == .submitSMResp)
+        let byCallback = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<PDU, any Error>) in
+            client.send(submit) { continuation.resume(with: $0.mapError { $0 }) }
+        }
+        #expect(byCallback.commandID == .submitSMResp)
+
+        await client.close()
+        // Bounded: a request nobody answers would otherwise hang the test (a second completion
+        // of the promise is ignored).
+        let afterClose = client.channel.eventLoop.makePromise(of: PDU.self)
+        client.send(submit).cascade(to: afterClose)
+        let timeout = client.channel.eventLoop.scheduleTask(in: .seconds(5)) {
+            afterClose.fail(SMPPSessionError(.timeout, commandID: .submitSM))
+        }
+        let outcome: Result<PDU, any Error>
+        do { outcome = .success(try await afterClose.futureResult.get()) } catch { outcome = .failure(error) }
+        timeout.cancel()
+        guard case .failure(let error as SMPPSessionError) = outcome else {
+            Issue.record("a request after the close got an answer: \(outcome)")
+            return
+        }
+        #expect(error == SMPPSessionError(.connectionClosed, commandID: .submitSM))
         try await server.close()
         try await group.shutdownGracefully()
     }
