@@ -47,6 +47,8 @@ struct WriteBatch {
     private struct Balance {
         var amount: Int?
         var changed = false
+        /// What it was when the batch first read it: the batch's ledger rows run from here.
+        let opening: Int?
     }
 
     private var balances = LatestKeyDictionary<Int64, Balance>()
@@ -56,16 +58,35 @@ struct WriteBatch {
         var account: Int64
         var at: Double
         var amount: Int
-        var balanceAfter: Int
+        /// Set by `writeLedgerRows`, which runs each account's balance over the rows in order.
+        var balanceAfter = 0
         var kind: LedgerEntry.Kind
         var messageID: MessageID?
         var reason: String
+        /// The charges a charge row sums up.
+        var messages = 1
+
+        /// A charge row names its message when it has one; one that sums up several says how
+        /// many (each message keeps its own price in its row and its tracking).
+        var text: String {
+            guard kind == .charge, messages > 1 else { return reason }
+            return reason.isEmpty ? "\(messages) messages" : "\(reason), \(messages) messages"
+        }
     }
 
     /// Nothing reads the ledger inside a batch, so its rows wait for `finish`, which writes them
-    /// `ledgerRowsPerStatement` to an INSERT: a charged message's own INSERT cost the writer
-    /// about a third of its message row, mostly the statement's fixed cost.
+    /// `ledgerRowsPerStatement` to an INSERT.
     private var ledgerRows: [LedgerRow] = []
+    /// A batch's charges to one account (and, for a reseller, on behalf of one user) are one
+    /// ledger row, at the place of the first: a row per message made the ledger as long as the
+    /// message table and cost the writer, the one serial step, 7 % of its time with one payer
+    /// per message (BENCHMARKS.md, hooks, eighth pass). Value: the row's index in `ledgerRows`.
+    private var chargeRows = LatestKeyDictionary<ChargeKey, Int>()
+
+    private struct ChargeKey: Hashable {
+        var account: Int64
+        var reason: String
+    }
     static let ledgerRowsPerStatement = 16
     /// Parameters a ledger row binds (`bind(_:to:from:)`); its actor is NULL, the gateway's own.
     private static let ledgerRowParameters = 7
@@ -352,22 +373,40 @@ struct WriteBatch {
         let statement = try cached(\.readBalance, "SELECT balance FROM accounts WHERE id = ?1")
         try statement.bind(1, account)
         let balance = try statement.runReturningInteger().map(Int.init)
-        balances[account] = Balance(amount: balance)
+        balances[account] = Balance(amount: balance, opening: balance)
         return balance
     }
 
-    /// Changes a balance and writes its ledger row; an account that no longer exists is skipped.
+    /// Changes a balance and writes its ledger row (a charge joins the batch's charge row for
+    /// the same payer); an account that no longer exists is skipped.
     private mutating func move(_ amount: Int, account: Int64, kind: LedgerEntry.Kind, messageID: MessageID?, reason: String, at: Double) throws {
-        guard let before = try cachedBalance(account) else { return }
-        let after = before + amount
-        balances[account] = Balance(amount: after, changed: true)
-        ledgerRows.append(LedgerRow(account: account, at: at, amount: amount, balanceAfter: after, kind: kind,
-                                    messageID: messageID, reason: reason))
+        guard let before = try cachedBalance(account), let opening = balances[account]?.opening else { return }
+        balances[account] = Balance(amount: before + amount, changed: true, opening: opening)
+        if kind == .charge {
+            let key = ChargeKey(account: account, reason: reason)
+            if let index = chargeRows[key] {
+                ledgerRows[index].amount += amount
+                ledgerRows[index].messages += 1
+                ledgerRows[index].messageID = nil
+                ledgerRows[index].at = at
+                return
+            }
+            chargeRows[key] = ledgerRows.count
+        }
+        ledgerRows.append(LedgerRow(account: account, at: at, amount: amount, kind: kind, messageID: messageID, reason: reason))
     }
 
-    /// The ledger rows of the batch, in the order they were made (their ids follow it).
+    /// The ledger rows of the batch, in the order they were made (their ids follow it), each
+    /// with its account's balance after it.
     private mutating func writeLedgerRows() throws {
         guard !ledgerRows.isEmpty else { return }
+        var running: [Int64: Int] = [:]
+        for index in ledgerRows.indices {
+            let account = ledgerRows[index].account
+            let after = (running[account] ?? balances[account]?.opening ?? 0) + ledgerRows[index].amount
+            running[account] = after
+            ledgerRows[index].balanceAfter = after
+        }
         let width = Self.ledgerRowsPerStatement
         var written = 0
         if ledgerRows.count >= width {
@@ -388,6 +427,7 @@ struct WriteBatch {
             }
         }
         ledgerRows.removeAll()
+        chargeRows = LatestKeyDictionary()
     }
 
     private func bind(_ row: LedgerRow, to statement: BoundStatement, from first: Int32) throws {
@@ -397,7 +437,7 @@ struct WriteBatch {
         try statement.bind(first + 3, row.balanceAfter)
         try statement.bind(first + 4, row.kind.rawValue)
         if let messageID = row.messageID { try statement.bind(first + 5, messageID.rawValue) } else { try statement.bindNull(first + 5) }
-        try statement.bind(first + 6, row.reason)
+        try statement.bind(first + 6, row.text)
     }
 
     private mutating func accept(_ message: Message) throws {

@@ -45,35 +45,65 @@ struct CreditAndTrackingStoreTests {
         }
     }
 
-    @Test("a batch's ledger rows, written several to a statement, are each message's charge in order, with the running balance",
+    @Test("a batch's charges are one ledger row per payer: the sum, the balance after it, and the message when there is one",
           arguments: [1, 15, 16, 37])
-    func ledgerRowsOfABatch(messages: Int) async throws {
+    func chargeRowsOfABatch(messages: Int) async throws {
         try await withStore { store in
             let reseller = try await account(store, "res", balance: 10_000)
             let user = try await account(store, "user", balance: 10_000, reseller: reseller)
             let ids = (1...messages).map { Int64($0) << 22 }
-            // Prices vary by message, so a row bound to the wrong message shows.
+            // Prices vary by message, so a sum that misses one shows.
             let writes = ids.enumerated().map { index, id in
                 StoreWrite.accept(priced(id, account: user, price: index + 1, reseller: reseller, resellerPrice: 2 * index + 1))
             }
             #expect(try await store.apply(writes).refusedForCredit.isEmpty)
-            for (account, price) in [(user, { (index: Int) in index + 1 }), (reseller, { (index: Int) in 2 * index + 1 })] {
-                let entries = try await store.ledger(accountID: account, before: nil, limit: 1_000).reversed().map { $0 }
-                #expect(entries.count == messages + 1)
-                guard entries.count == messages + 1 else { continue }
-                #expect(entries[0].kind == .topUp)
-                var balance = 10_000
-                for (index, entry) in entries.dropFirst().enumerated() {
-                    balance -= price(index)
-                    #expect(entry.kind == .charge)
-                    #expect(entry.messageID == MessageID(rawValue: ids[index]), "row \(index)")
-                    #expect(entry.amount == -price(index), "row \(index)")
-                    #expect(entry.balanceAfter == balance, "row \(index)")
-                }
-                #expect(zip(entries, entries.dropFirst()).allSatisfy { $0.id < $1.id })
-                #expect(try await store.balance(accountID: account) == balance)
-                #expect(try await store.ledgerSum(accountID: account) == balance)
+            // The reseller's row names the user (the message's system_id).
+            let systemID = priced(ids[0], account: user, price: 1).systemID
+            for (account, price, reason) in [(user, { (index: Int) in index + 1 }, ""), (reseller, { (index: Int) in 2 * index + 1 }, "user \(systemID)")] {
+                let entries = try await store.ledger(accountID: account, before: nil, limit: 1_000)
+                #expect(entries.map(\.kind) == [.charge, .topUp])
+                guard let charge = entries.first, entries.count == 2 else { continue }
+                let total = (0..<messages).map(price).reduce(0, +)
+                #expect(charge.amount == -total)
+                #expect(charge.balanceAfter == 10_000 - total)
+                #expect(charge.messageID == (messages == 1 ? MessageID(rawValue: ids[0]) : nil))
+                #expect(charge.reason == (messages == 1 ? reason : [reason, "\(messages) messages"].filter { !$0.isEmpty }.joined(separator: ", ")))
+                #expect(try await store.balance(accountID: account) == 10_000 - total)
+                #expect(try await store.ledgerSum(accountID: account) == 10_000 - total)
             }
+            // Each message keeps its own price.
+            let last = try #require(try await store.message(MessageID(rawValue: ids[messages - 1])))
+            #expect(last.price == messages)
+        }
+    }
+
+    @Test("charges and refunds in one batch: each account's ledger runs from balance to balance in id order")
+    func ledgerRunsInOrder() async throws {
+        try await withStore { store in
+            let first = try await account(store, "first", balance: 100)
+            let second = try await account(store, "second", balance: 100)
+            try await store.apply([.accept(priced(1 << 22, account: first, price: 7))])
+            // One batch: charges to two accounts interleaved, and a refund of the earlier message
+            // between charges to the same account.
+            _ = try await store.apply([
+                .accept(priced(2 << 22, account: first, price: 3)),
+                .accept(priced(3 << 22, account: second, price: 5)),
+                .transition(MessageTransition(messageID: MessageID(rawValue: 1 << 22), state: .rejected, errorCode: 0x45, detail: "smsc: refused")),
+                .accept(priced(4 << 22, account: first, price: 11)),
+                .accept(priced(5 << 22, account: second, price: 13)),
+            ], refundOn: [.rejected])
+            for (account, opening, balance) in [(first, 100, 100 - 7 + 7 - 3 - 11), (second, 100, 100 - 5 - 13)] {
+                let entries = try await store.ledger(accountID: account, before: nil, limit: 100).reversed().map { $0 }
+                var running = opening
+                for entry in entries.dropFirst() {   // after the top-up
+                    running += entry.amount
+                    #expect(entry.balanceAfter == running, "ledger row \(entry.id) of account \(account)")
+                }
+                #expect(running == balance)
+                #expect(try await store.balance(accountID: account) == balance)
+            }
+            let kinds = try await store.ledger(accountID: first, before: nil, limit: 100).map(\.kind)
+            #expect(kinds == [.refund, .charge, .charge, .topUp])
         }
     }
 
@@ -119,8 +149,10 @@ struct CreditAndTrackingStoreTests {
                                       refundOn: refundOn)
             #expect(try await store.balance(accountID: user) == 7)
             #expect(try await store.balance(accountID: reseller) == 8)
-            let kinds = try await store.ledger(accountID: user, before: nil, limit: 10).map(\.kind)
-            #expect(kinds == [.refund, .charge, .charge, .topUp])
+            // One charge row for the batch that accepted both; the refund names its message.
+            let entries = try await store.ledger(accountID: user, before: nil, limit: 10)
+            #expect(entries.map(\.kind) == [.refund, .charge, .topUp])
+            #expect(entries.first?.messageID == MessageID(rawValue: 1 << 22))
             let usage = try await store.usage(scope: [user], from: time(-7200), to: Date(), daily: true)
             #expect(usage.reduce(0) { $0 + $1.spent } == 3)
             #expect(usage.reduce(0) { $0 + ($1.finalStates["undeliverable"] ?? 0) } == 1)
