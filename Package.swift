@@ -33,9 +33,14 @@ let package = Package(
         // Debian's liblua5.4 (apt: liblua5.4-dev), with a header shim for what Swift cannot import.
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         // Lua hooks: the sandboxed VM, plugins, the hook chain. Knows nothing of SMPP or NIO.
+        // The instruction budget's watchdog: a thread and a signal handler, in C.
+        .target(
+            name: "CLuaWatchdog",
+            dependencies: ["CLua"]
+        ),
         .target(
             name: "Scripting",
-            dependencies: ["CLua"]
+            dependencies: ["CLua", "CLuaWatchdog"]
         ),
         // The domain: accounts, messages, config, pipeline, dispatcher, sessions. Knows no
         // concrete database and no concrete upstream.

@@ -22,16 +22,6 @@ static inline int clua_load_text(lua_State *L, const char *buffer, size_t size, 
 }
 static inline int clua_isinteger(lua_State *L, int index) { return lua_isinteger(L, index); }
 
-// The instruction budget. It re-arms itself at a count of 1, so after the first trip every
-// further instruction raises again and a script's own pcall cannot swallow the stop.
-static inline void clua_budget_hook(lua_State *L, lua_Debug *ar) {
-    (void)ar;
-    lua_sethook(L, clua_budget_hook, LUA_MASKCOUNT, 1);
-    luaL_error(L, "instruction budget exceeded");
-}
-static inline void clua_arm_budget(lua_State *L, int instructions) { lua_sethook(L, clua_budget_hook, LUA_MASKCOUNT, instructions); }
-static inline void clua_disarm_budget(lua_State *L) { lua_sethook(L, NULL, 0, 0); }
-
 // A host function written in Swift returns the number of its results, or -1 after pushing an
 // error message: the trampoline below raises it, in C.
 typedef int (*clua_host_function)(lua_State *L);

@@ -1,4 +1,5 @@
 import CLua
+import CLuaWatchdog
 import Foundation
 
 /// One Lua state with Tern's sandbox: safe libraries only, a per-plugin environment, an
@@ -12,6 +13,8 @@ final class LuaVM {
     let state: OpaquePointer
     let limits: ScriptLimits
     private let allocation: UnsafeMutablePointer<AllocationBudget>
+    /// Gives a call that runs past the watchdog's period its instruction budget.
+    private let watch: OpaquePointer
     /// Registry reference of the prelude's `make_env` function.
     private var makeEnvironmentRef: Int32 = 0
     /// What the host functions (`tern.log`, `tern.connectors`, `tern.lookup`) act on.
@@ -33,7 +36,13 @@ final class LuaVM {
             allocation.deallocate()
             throw .noState
         }
+        guard let watch = clua_watch_open(state, Int32(clamping: limits.instructions)) else {
+            lua_close(state)
+            allocation.deallocate()
+            throw .noWatchdog(String(cString: strerror(errno)))
+        }
         self.state = state
+        self.watch = watch
         clua_extraspace(state).pointee = Unmanaged.passUnretained(self).toOpaque()
         // Each message leaves a table and a few strings that die at once; the incremental
         // collector would keep re-marking the plugins' long-lived tables to find them.
@@ -42,6 +51,7 @@ final class LuaVM {
     }
 
     deinit {
+        clua_watch_close(watch)
         lua_close(state)
         allocation.deinitialize(count: 1)
         allocation.deallocate()
@@ -144,8 +154,8 @@ final class LuaVM {
             let type = String(cString: lua_typename(state, lua_type(state, -1)))
             return .error(.runtime("the script raised an error that is not a string (a \(type) value)"))
         }
-        if text.hasSuffix("instruction budget exceeded") {
-            return .error(.budgetExceeded("\(text) (\(limits.instructions) instructions)"))
+        if text.hasSuffix(CLUA_BUDGET_EXCEEDED) {
+            return .error(.budgetExceeded("\(text) (\(limits.instructions) instructions after its first \(clua_watch_period_milliseconds()) ms)"))
         }
         if text.contains("not enough memory") {
             collectGarbage()
@@ -161,11 +171,11 @@ final class LuaVM {
 
     /// Calls with limits and classifies the outcome in one step.
     func protectedCall(arguments: Int32, results: Int32) -> CallFailure? {
-        clua_arm_budget(state, Int32(clamping: limits.instructions))
+        clua_watch_enter(watch)
         allocation.pointee.enforcing = true
         let status = clua_pcall(state, arguments, results, 0)
         allocation.pointee.enforcing = false
-        clua_disarm_budget(state)
+        clua_watch_leave(watch)
         return status == LUA_OK ? nil : popFailure(status: status)
     }
 

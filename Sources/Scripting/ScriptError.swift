@@ -5,7 +5,8 @@ public enum ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
     case syntax(String)
     /// The script raised an error (with Lua's "file:line:" prefix when it has one).
     case runtime(String)
-    /// The call ran more instructions than `ScriptLimits.instructions`.
+    /// The call ran more instructions than `ScriptLimits.instructions` after the watchdog's
+    /// first period.
     case budgetExceeded(String)
     /// The VM would have held more than `ScriptLimits.memoryBytes`.
     case memoryExceeded
@@ -15,6 +16,8 @@ public enum ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     /// The Lua state could not be created (out of memory).
     case noState
+    /// The thread or signal handler that enforces the instruction budget could not be set up.
+    case noWatchdog(String)
 
     public var description: String {
         switch self {
@@ -25,6 +28,7 @@ public enum ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
         case .badAnswer(let message): return message
         case .unreadable(let file, let reason): return "\(file): \(reason)"
         case .noState: return "could not create a Lua state"
+        case .noWatchdog(let reason): return "could not start the instruction budget's watchdog: \(reason)"
         }
     }
 }

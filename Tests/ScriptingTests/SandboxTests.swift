@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Scripting
 
@@ -49,6 +50,38 @@ import Testing
             return
         }
         #expect(reason.contains("100000 instructions"))
+    }
+
+    /// The point of the watchdog: a call that ends within its first period is not counted (a
+    /// count hook on every call made the shipped plugins' Lua about twice as slow).
+    @Test("a short call runs uncounted: thousands of instructions over a budget of 1,000")
+    func shortCallsRunUncounted() throws {
+        let vm = try engine([plugin("busy", """
+            return { filter = function(msg) local n = 0 for i = 1, 20000 do n = n + i end return n end }
+            """)], limits: ScriptLimits(instructions: 1_000))
+        #expect(vm.call(.filter, plugin: "busy", message: message()) == .answer(.integer(200_010_000)))
+    }
+
+    /// Bounded: if the watchdog never gave the budget, the loop ends by itself (in about a
+    /// second) and the answer says so, instead of the test hanging.
+    @Test("a long call on a thread that blocks signals (as pool threads may) still gets its budget")
+    func budgetOnAThreadThatBlocksSignals() async throws {
+        let answer = await withCheckedContinuation { (done: CheckedContinuation<String, Never>) in
+            let thread = Thread {
+                var all = sigset_t()
+                sigfillset(&all)
+                pthread_sigmask(SIG_BLOCK, &all, nil)
+                do {
+                    let vm = try engine([plugin("long", "return { filter = function(msg) for i = 1, 300000000 do end end }")],
+                                        limits: ScriptLimits(instructions: 100_000))
+                    done.resume(returning: "\(vm.call(.filter, plugin: "long", message: message()))")
+                } catch {
+                    done.resume(returning: "\(error)")
+                }
+            }
+            thread.start()
+        }
+        #expect(answer.contains("instruction budget exceeded"), "\(answer)")
     }
 
     @Test func pcallCannotSwallowTheBudget() throws {
