@@ -155,7 +155,8 @@ final class LuaVM {
             return .error(.runtime("the script raised an error that is not a string (a \(type) value)"))
         }
         if text.hasSuffix(CLUA_BUDGET_EXCEEDED) {
-            return .error(.budgetExceeded("\(text) (\(limits.instructions) instructions after its first \(clua_watch_period_milliseconds()) ms)"))
+            let period = clua_watch_period_milliseconds()
+            return .error(.budgetExceeded("\(text) (\(limits.instructions) instructions, counted from the call's first \(period)–\(2 * period) ms on)"))
         }
         if text.contains("not enough memory") {
             collectGarbage()
