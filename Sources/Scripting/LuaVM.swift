@@ -155,7 +155,7 @@ final class LuaVM {
             return .error(.runtime("the script raised an error that is not a string (a \(type) value)"))
         }
         if text.hasSuffix(CLUA_BUDGET_EXCEEDED) {
-            let period = clua_watch_period_milliseconds()
+            let period = ScriptLimits.watchdogPeriodMilliseconds
             return .error(.budgetExceeded("\(text) (\(limits.instructions) instructions, counted from the call's first \(period)–\(2 * period) ms on)"))
         }
         if text.contains("not enough memory") {

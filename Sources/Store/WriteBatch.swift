@@ -47,8 +47,6 @@ struct WriteBatch {
     private struct Balance {
         var amount: Int?
         var changed = false
-        /// What it was when the batch first read it: the batch's ledger rows run from here.
-        let opening: Int?
     }
 
     private var balances = LatestKeyDictionary<Int64, Balance>()
@@ -58,7 +56,8 @@ struct WriteBatch {
         var account: Int64
         var at: Double
         var amount: Int
-        /// Set by `writeLedgerRows`, which runs each account's balance over the rows in order.
+        /// Set by `writeLedgerRows`, which runs each account's balance back from where the batch
+        /// leaves it.
         var balanceAfter = 0
         var kind: LedgerEntry.Kind
         var messageID: MessageID?
@@ -83,9 +82,10 @@ struct WriteBatch {
     /// per message (BENCHMARKS.md, hooks, eighth pass). Value: the row's index in `ledgerRows`.
     private var chargeRows = LatestKeyDictionary<ChargeKey, Int>()
 
+    /// Who pays, and for which user's messages (the payer itself, or a reseller's user).
     private struct ChargeKey: Hashable {
-        var account: Int64
-        var reason: String
+        var payer: Int64
+        var user: Int64
     }
     static let ledgerRowsPerStatement = 16
     /// Parameters a ledger row binds (`bind(_:to:from:)`); its actor is NULL, the gateway's own.
@@ -328,15 +328,32 @@ struct WriteBatch {
         }
         let hour = UsageTally.hour(message.receivedAt.timeIntervalSince1970)
         if price > 0 {
-            try move(-price, account: message.accountID, kind: .charge, messageID: message.id, reason: "", at: message.receivedAt.timeIntervalSince1970)
+            try take(price, from: message.accountID, for: message)
             usage.spend(accountID: message.accountID, hour: hour, amount: price)
         }
         if resellerPrice > 0, let reseller = message.resellerID {
-            try move(-resellerPrice, account: reseller, kind: .charge, messageID: message.id, reason: "user \(message.systemID)",
-                     at: message.receivedAt.timeIntervalSince1970)
+            try take(resellerPrice, from: reseller, for: message)
             usage.spend(accountID: reseller, hour: hour, amount: resellerPrice)
         }
         return nil
+    }
+
+    /// Debits a charge and adds it to the batch's charge row for this payer and user, which it
+    /// opens at the first charge (a reseller's row names the user).
+    private mutating func take(_ price: Int, from payer: Int64, for message: Message) throws {
+        guard try change(payer, by: -price) else { return }
+        let at = message.receivedAt.timeIntervalSince1970
+        let key = ChargeKey(payer: payer, user: message.accountID)
+        if let index = chargeRows[key] {
+            ledgerRows[index].amount -= price
+            ledgerRows[index].messages += 1
+            ledgerRows[index].messageID = nil
+            ledgerRows[index].at = at
+            return
+        }
+        chargeRows[key] = ledgerRows.count
+        ledgerRows.append(LedgerRow(account: payer, at: at, amount: -price, kind: .charge, messageID: message.id,
+                                    reason: payer == message.accountID ? "" : "user \(message.systemID)"))
     }
 
     /// The refusal, remembered for the remaining parts of the message being charged.
@@ -373,39 +390,34 @@ struct WriteBatch {
         let statement = try cached(\.readBalance, "SELECT balance FROM accounts WHERE id = ?1")
         try statement.bind(1, account)
         let balance = try statement.runReturningInteger().map(Int.init)
-        balances[account] = Balance(amount: balance, opening: balance)
+        balances[account] = Balance(amount: balance)
         return balance
     }
 
-    /// Changes a balance and writes its ledger row (a charge joins the batch's charge row for
-    /// the same payer); an account that no longer exists is skipped.
+    /// Changes a balance and writes its ledger row; an account that no longer exists is skipped.
     private mutating func move(_ amount: Int, account: Int64, kind: LedgerEntry.Kind, messageID: MessageID?, reason: String, at: Double) throws {
-        guard let before = try cachedBalance(account), let opening = balances[account]?.opening else { return }
-        balances[account] = Balance(amount: before + amount, changed: true, opening: opening)
-        if kind == .charge {
-            let key = ChargeKey(account: account, reason: reason)
-            if let index = chargeRows[key] {
-                ledgerRows[index].amount += amount
-                ledgerRows[index].messages += 1
-                ledgerRows[index].messageID = nil
-                ledgerRows[index].at = at
-                return
-            }
-            chargeRows[key] = ledgerRows.count
-        }
+        guard try change(account, by: amount) else { return }
         ledgerRows.append(LedgerRow(account: account, at: at, amount: amount, kind: kind, messageID: messageID, reason: reason))
+    }
+
+    /// Changes a balance for the batch to write back; false when the account no longer exists.
+    private mutating func change(_ account: Int64, by amount: Int) throws -> Bool {
+        guard let before = try cachedBalance(account) else { return false }
+        balances[account] = Balance(amount: before + amount, changed: true)
+        return true
     }
 
     /// The ledger rows of the batch, in the order they were made (their ids follow it), each
     /// with its account's balance after it.
     private mutating func writeLedgerRows() throws {
         guard !ledgerRows.isEmpty else { return }
+        // Backwards from the balance the batch leaves: the last row of an account ends there.
         var running: [Int64: Int] = [:]
-        for index in ledgerRows.indices {
+        for index in ledgerRows.indices.reversed() {
             let account = ledgerRows[index].account
-            let after = (running[account] ?? balances[account]?.opening ?? 0) + ledgerRows[index].amount
-            running[account] = after
+            let after = running[account] ?? balances[account]?.amount ?? 0
             ledgerRows[index].balanceAfter = after
+            running[account] = after - ledgerRows[index].amount
         }
         let width = Self.ledgerRowsPerStatement
         var written = 0

@@ -53,13 +53,17 @@ import Testing
     }
 
     /// The point of the watchdog: a call that ends within its first period is not counted (a
-    /// count hook on every call made the shipped plugins' Lua about twice as slow).
+    /// count hook on every call made the shipped plugins' Lua about twice as slow). A call of
+    /// ~0.2 ms can still be descheduled past a period on a loaded machine and then be counted,
+    /// so this asks for most of 20 calls, not all; with the hook set on every call none passes.
     @Test("a short call runs uncounted: thousands of instructions over a budget of 1,000")
     func shortCallsRunUncounted() throws {
         let vm = try engine([plugin("busy", """
             return { filter = function(msg) local n = 0 for i = 1, 20000 do n = n + i end return n end }
             """)], limits: ScriptLimits(instructions: 1_000))
-        #expect(vm.call(.filter, plugin: "busy", message: message()) == .answer(.integer(200_010_000)))
+        let answers = (0..<20).map { _ in vm.call(.filter, plugin: "busy", message: message()) }
+        #expect(answers.filter { $0 == .answer(.integer(200_010_000)) }.count >= 15, "\(answers)")
+        #expect(answers.allSatisfy { $0 == .answer(.integer(200_010_000)) || "\($0)".contains("instruction budget exceeded") })
     }
 
     /// Bounded: if the watchdog never gave the budget, the loop ends by itself (in about a
