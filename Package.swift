@@ -33,7 +33,7 @@ let package = Package(
         // Debian's liblua5.4 (apt: liblua5.4-dev), with a header shim for what Swift cannot import.
         .systemLibrary(name: "CLua", pkgConfig: "lua5.4", providers: [.apt(["liblua5.4-dev"])]),
         // Lua hooks: the sandboxed VM, plugins, the hook chain. Knows nothing of SMPP or NIO.
-        // The instruction budget's watchdog: a thread and a signal handler, in C.
+        // The instruction budget's watchdog: a CPU-time timer per thread and a signal handler, in C.
         .target(
             name: "CLuaWatchdog",
             dependencies: ["CLua"]

@@ -8,35 +8,38 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 
 struct clua_watch {
     lua_State *L;
     int instructions;
-    // The watchdog tick at which the call in progress began; 0 when there is none.
-    _Atomic uint64_t started;
-    // Counts calls, so that two calls that began in the same tick are told apart.
-    _Atomic uint64_t call;
-    // The thread making the call in progress.
-    _Atomic pthread_t thread;
-    // The call the watchdog last signalled about (watchdog thread only).
-    uint64_t signalled;
-    struct clua_watch *next;
 };
 
-enum { fast_period_ms = 1, idle_period_ms = 10, idle_ticks_before_slowing = 1000 };
+// Asked of the kernel; it checks CPU-time timers at its scheduler tick, so the period a thread
+// really gets is that tick (4 ms with Debian's kernels) when it is longer.
+enum { period_ms = 1 };
 
-static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static clua_watch *registry;            // guarded by registry_lock
-static int watchdog_started;            // guarded by registry_lock
-static _Atomic uint64_t tick = 1;       // 0 means "no call" in `started`
+static pthread_mutex_t setup_lock = PTHREAD_MUTEX_INITIALIZER;
+static int handler_installed; // guarded by setup_lock
 static int budget_signal;
+static pthread_key_t timer_owner; // its destructor deletes a thread's timer when the thread ends
 
-// The call in progress on this thread, for the signal handler. initial-exec: a signal handler
-// must not be the first to touch a thread-local that needs allocating.
-static _Thread_local clua_watch *current __attribute__((tls_model("initial-exec")));
-static _Thread_local int signal_unblocked __attribute__((tls_model("initial-exec")));
+enum timer_state { timer_none = 0, timer_armed = 1, timer_unavailable = -1 };
+
+// All per thread: the handler only ever looks at the thread it interrupts. initial-exec: a
+// signal handler must not be the first to touch a thread-local that needs allocating.
+#define PER_THREAD static _Thread_local __attribute__((tls_model("initial-exec")))
+// The call in progress on this thread, or NULL.
+PER_THREAD clua_watch *current;
+// Calls begun on this thread; the call in progress is number `calls`.
+PER_THREAD uint64_t calls;
+// The call that was in progress at the previous tick (0: none), and the thread's CPU time then.
+PER_THREAD uint64_t seen_at_last_tick;
+PER_THREAD int64_t seen_at_nanoseconds;
+PER_THREAD int thread_timer_state;
+PER_THREAD timer_t thread_timer;
 
 // Re-arms itself at a count of 1, so after the first trip every further instruction raises
 // again and a script's own pcall cannot swallow the stop.
@@ -46,123 +49,118 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
     luaL_error(L, CLUA_BUDGET_EXCEEDED);
 }
 
-static void on_budget_signal(int signal) {
+// A tick of this thread's CPU time. A call that a previous tick already saw, a whole period
+// of CPU ago, counts instructions from here on. (The kernel can deliver two ticks closer than
+// a period when it checks late, so the period is measured, not assumed.)
+static void on_tick(int signal) {
     (void)signal;
     clua_watch *watch = current;
-    if (watch != NULL) lua_sethook(watch->L, budget_hook, LUA_MASKCOUNT, watch->instructions);
-}
-
-static void *watchdog_main(void *unused) {
-    (void)unused;
-    pthread_setname_np(pthread_self(), "lua-watchdog");
-    int quiet = 0;
-    for (;;) {
-        int period = quiet >= idle_ticks_before_slowing ? idle_period_ms : fast_period_ms;
-        struct timespec pause = { 0, (long)period * 1000000L };
-        while (nanosleep(&pause, &pause) != 0 && errno == EINTR) {}
-        uint64_t now = atomic_fetch_add_explicit(&tick, 1, memory_order_relaxed) + 1;
-        int busy = 0;
-        pthread_mutex_lock(&registry_lock);
-        for (clua_watch *watch = registry; watch != NULL; watch = watch->next) {
-            uint64_t started = atomic_load_explicit(&watch->started, memory_order_acquire);
-            if (started == 0) continue;
-            busy = 1;
-            uint64_t call = atomic_load_explicit(&watch->call, memory_order_relaxed);
-            // Begun before the last tick: it has run at least one whole period.
-            if (started + 2 <= now && watch->signalled != call) {
-                watch->signalled = call;
-                pthread_kill(atomic_load_explicit(&watch->thread, memory_order_relaxed), budget_signal);
-            }
-        }
-        pthread_mutex_unlock(&registry_lock);
-        quiet = busy ? 0 : (quiet < idle_ticks_before_slowing ? quiet + 1 : quiet);
+    if (watch == NULL) {
+        seen_at_last_tick = 0;
+        return;
     }
-    return NULL;
+    int saved_errno = errno;
+    struct timespec cpu;
+    // Without a reading, the second tick is taken as a period: the budget is never skipped.
+    int64_t now = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu) == 0
+        ? (int64_t)cpu.tv_sec * 1000000000 + cpu.tv_nsec : INT64_MAX;
+    errno = saved_errno;
+    if (seen_at_last_tick != calls) {
+        seen_at_last_tick = calls;
+        seen_at_nanoseconds = now == INT64_MAX ? 0 : now;
+    } else if (now - seen_at_nanoseconds >= (int64_t)period_ms * 1000000) {
+        lua_sethook(watch->L, budget_hook, LUA_MASKCOUNT, watch->instructions);
+    }
 }
 
-// Called with registry_lock held.
-static int start_watchdog(void) {
-    if (watchdog_started) return 0;
+static void delete_thread_timer(void *unused) {
+    (void)unused;
+    if (thread_timer_state == timer_armed) timer_delete(thread_timer);
+    thread_timer_state = timer_none;
+}
+
+// Called with setup_lock held.
+static int install_handler(void) {
+    if (handler_installed) return 0;
     budget_signal = SIGRTMIN + 6;
-    struct sigaction action = { 0 };
-    action.sa_handler = on_budget_signal;
-    action.sa_flags = SA_RESTART;
-    sigemptyset(&action.sa_mask);
-    if (sigaction(budget_signal, &action, NULL) != 0) return -1;
-    pthread_attr_t attributes;
-    pthread_attr_init(&attributes);
-    pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-    // The watchdog itself never gets the signal.
-    sigset_t all, previous;
-    sigfillset(&all);
-    pthread_sigmask(SIG_SETMASK, &all, &previous);
-    pthread_t thread;
-    int failed = pthread_create(&thread, &attributes, watchdog_main, NULL);
-    pthread_sigmask(SIG_SETMASK, &previous, NULL);
-    pthread_attr_destroy(&attributes);
+    int failed = pthread_key_create(&timer_owner, delete_thread_timer);
     if (failed != 0) {
         errno = failed;
         return -1;
     }
-    watchdog_started = 1;
+    struct sigaction action = { 0 };
+    action.sa_handler = on_tick;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    if (sigaction(budget_signal, &action, NULL) != 0) return -1;
+    handler_installed = 1;
     return 0;
 }
 
+// The first call on a thread arms a timer on the thread's own CPU time, which signals this
+// thread only. It costs nothing while the thread sleeps, and a call the scheduler keeps off the
+// CPU is not taken for a long one.
+static void arm_thread_timer(void) {
+    // Threads of a pool (libdispatch's) may start with signals blocked.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, budget_signal);
+    pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+
+    struct sigevent event = { 0 };
+    event.sigev_notify = SIGEV_THREAD_ID;
+    event.sigev_signo = budget_signal;
+    event._sigev_un._tid = gettid();
+    struct itimerspec every = { { 0, period_ms * 1000000L }, { 0, period_ms * 1000000L } };
+    if (timer_create(CLOCK_THREAD_CPUTIME_ID, &event, &thread_timer) != 0) {
+        thread_timer_state = timer_unavailable;
+        return;
+    }
+    if (timer_settime(thread_timer, 0, &every, NULL) != 0 || pthread_setspecific(timer_owner, &thread_timer) != 0) {
+        timer_delete(thread_timer);
+        thread_timer_state = timer_unavailable;
+        return;
+    }
+    thread_timer_state = timer_armed;
+}
+
 clua_watch *clua_watch_open(lua_State *L, int instructions) {
+    pthread_mutex_lock(&setup_lock);
+    int failed = install_handler();
+    int error = errno;
+    pthread_mutex_unlock(&setup_lock);
+    if (failed != 0) {
+        errno = error;
+        return NULL;
+    }
     clua_watch *watch = calloc(1, sizeof *watch);
     if (watch == NULL) return NULL;
     watch->L = L;
     watch->instructions = instructions > 0 ? instructions : 1;
-    pthread_mutex_lock(&registry_lock);
-    if (start_watchdog() != 0) {
-        int error = errno;
-        pthread_mutex_unlock(&registry_lock);
-        free(watch);
-        errno = error;
-        return NULL;
-    }
-    watch->next = registry;
-    registry = watch;
-    pthread_mutex_unlock(&registry_lock);
     return watch;
 }
 
-void clua_watch_close(clua_watch *watch) {
-    if (watch == NULL) return;
-    pthread_mutex_lock(&registry_lock);
-    for (clua_watch **link = &registry; *link != NULL; link = &(*link)->next) {
-        if (*link == watch) {
-            *link = watch->next;
-            break;
-        }
-    }
-    pthread_mutex_unlock(&registry_lock);
-    free(watch);
-}
+void clua_watch_close(clua_watch *watch) { free(watch); }
 
 void clua_watch_enter(clua_watch *watch) {
-    if (!signal_unblocked) {
-        // Threads of a pool (libdispatch's) may start with signals blocked.
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, budget_signal);
-        pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-        signal_unblocked = 1;
+    if (thread_timer_state == timer_none) arm_thread_timer();
+    if (thread_timer_state == timer_unavailable) {
+        // No timer (the process ran out of them): every call on this thread counts from its
+        // first instruction. Slower, never unbounded.
+        lua_sethook(watch->L, budget_hook, LUA_MASKCOUNT, watch->instructions);
+        return;
     }
+    calls += 1;
+    atomic_signal_fence(memory_order_seq_cst);
     current = watch;
     atomic_signal_fence(memory_order_seq_cst);
-    atomic_store_explicit(&watch->thread, pthread_self(), memory_order_relaxed);
-    // Only this thread changes `call`: no read-modify-write needed.
-    atomic_store_explicit(&watch->call, atomic_load_explicit(&watch->call, memory_order_relaxed) + 1, memory_order_relaxed);
-    atomic_store_explicit(&watch->started, atomic_load_explicit(&tick, memory_order_relaxed), memory_order_release);
 }
 
 void clua_watch_leave(clua_watch *watch) {
-    atomic_store_explicit(&watch->started, 0, memory_order_relaxed);
     current = NULL;
-    // After this, a late signal finds no call; one that came before is undone here.
+    // After this, a late tick finds no call; a hook set before it is undone here.
     atomic_signal_fence(memory_order_seq_cst);
     lua_sethook(watch->L, NULL, 0, 0);
 }
 
-int clua_watch_period_milliseconds(void) { return fast_period_ms; }
+int clua_watch_period_milliseconds(void) { return period_ms; }

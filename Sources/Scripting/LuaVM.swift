@@ -13,7 +13,7 @@ final class LuaVM {
     let state: OpaquePointer
     let limits: ScriptLimits
     private let allocation: UnsafeMutablePointer<AllocationBudget>
-    /// Gives a call that runs past the watchdog's period its instruction budget.
+    /// Gives a call that uses a whole tick of CPU its instruction budget.
     private let watch: OpaquePointer
     /// Registry reference of the prelude's `make_env` function.
     private var makeEnvironmentRef: Int32 = 0
@@ -155,8 +155,8 @@ final class LuaVM {
             return .error(.runtime("the script raised an error that is not a string (a \(type) value)"))
         }
         if text.hasSuffix(CLUA_BUDGET_EXCEEDED) {
-            let period = ScriptLimits.watchdogPeriodMilliseconds
-            return .error(.budgetExceeded("\(text) (\(limits.instructions) instructions, counted from the call's first \(period)–\(2 * period) ms on)"))
+            return .error(.budgetExceeded("\(text) (\(limits.instructions) instructions, counted once the call had used a tick of CPU time, "
+                                          + "\(ScriptLimits.shortestTickMilliseconds) ms or the system's scheduler tick)"))
         }
         if text.contains("not enough memory") {
             collectGarbage()

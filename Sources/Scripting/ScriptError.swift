@@ -5,8 +5,8 @@ public enum ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
     case syntax(String)
     /// The script raised an error (with Lua's "file:line:" prefix when it has one).
     case runtime(String)
-    /// The call ran more instructions than `ScriptLimits.instructions` after the watchdog's
-    /// first period.
+    /// The call ran more instructions than `ScriptLimits.instructions` after its first tick of
+    /// CPU time.
     case budgetExceeded(String)
     /// The VM would have held more than `ScriptLimits.memoryBytes`.
     case memoryExceeded
@@ -16,7 +16,7 @@ public enum ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     /// The Lua state could not be created (out of memory).
     case noState
-    /// The thread or signal handler that enforces the instruction budget could not be set up.
+    /// The signal handler that enforces the instruction budget could not be installed.
     case noWatchdog(String)
 
     public var description: String {
@@ -28,7 +28,7 @@ public enum ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
         case .badAnswer(let message): return message
         case .unreadable(let file, let reason): return "\(file): \(reason)"
         case .noState: return "could not create a Lua state"
-        case .noWatchdog(let reason): return "could not start the instruction budget's watchdog: \(reason)"
+        case .noWatchdog(let reason): return "could not install the instruction budget's signal handler: \(reason)"
         }
     }
 }

@@ -106,10 +106,9 @@ extension BenchCommand {
             do {
                 let calibration = try Self.budgetTrip()
                 print(String(format: "this machine now: a `while true do end` hook is stopped after %.2f ms (median of %d): "
-                             + "uncounted for its first %d–%d ms, then its %d-instruction budget "
-                             + "(2.3 ms for the budget alone on the machine of shared/reference/lua-in-swift.md)",
-                             calibration.milliseconds, calibration.runs, ScriptLimits.watchdogPeriodMilliseconds,
-                             2 * ScriptLimits.watchdogPeriodMilliseconds, calibration.instructions))
+                             + "uncounted for its first one to two ticks of CPU time (at least %d ms each; the kernel's scheduler tick), "
+                             + "then its %d-instruction budget (2.3 ms for the budget alone on the machine of shared/reference/lua-in-swift.md)",
+                             calibration.milliseconds, calibration.runs, ScriptLimits.shortestTickMilliseconds, calibration.instructions))
             } catch {
                 print("this machine now: the calibration hook failed: \(error)")
             }
