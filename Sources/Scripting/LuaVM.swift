@@ -155,8 +155,8 @@ final class LuaVM {
             return .error(.runtime("the script raised an error that is not a string (a \(type) value)"))
         }
         if text.hasSuffix(CLUA_BUDGET_EXCEEDED) {
-            return .error(.budgetExceeded("\(text) (\(limits.instructions) instructions, counted once the call had used a tick of CPU time, "
-                                          + "\(ScriptLimits.shortestTickMilliseconds) ms or the system's scheduler tick)"))
+            return .error(.budgetExceeded("\(text) (\(limits.instructions) instructions, counted once the call had used a tick of CPU time: "
+                                          + "\(ScriptLimits.shortestTickMilliseconds) ms, or the kernel's scheduler tick when longer)"))
         }
         if text.contains("not enough memory") {
             collectGarbage()
