@@ -57,6 +57,12 @@ extension GSM7 {
 
     /// Marks an `encodeTable` entry that has no GSM representation.
     static let unencodable: UInt8 = 0xFF
+    /// Septets that read the same as ASCII octets (letters, digits, space, most punctuation, CR and
+    /// LF): a text made only of these is its own UTF-8, which `decode` copies without a lookup.
+    static let sameAsASCII: [Bool] = (0..<128).map { septet in
+        septet != Int(escape) && defaultAlphabet[septet] == UInt32(septet)
+    }
+
     /// Set in an `encodeTable` entry whose low 7 bits are an extension code (sent after ESC).
     static let extensionFlag: UInt8 = 0x80
 

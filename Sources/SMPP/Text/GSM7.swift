@@ -91,7 +91,11 @@ public enum GSM7 {
     /// and a dangling ESC at the end become a space.
     public static func decode(_ septets: some Collection<UInt8>) -> String {
         UTF8Coding.withContiguous(septets) { input in
-            defaultAlphabet.withUnsafeBufferPointer { main in
+            // Most texts are plain letters, digits and punctuation, which need no table: the
+            // receipt builder and the hooks decode every message.
+            let plain = sameAsASCII.withUnsafeBufferPointer { same in input.allSatisfy { $0 < 0x80 && same[Int($0)] } }
+            if plain { return String(decoding: input, as: UTF8.self) }
+            return defaultAlphabet.withUnsafeBufferPointer { main in
                 extensionDecodeTable.withUnsafeBufferPointer { extended in
                     // Every GSM character and U+FFFD fit in 3 UTF-8 octets.
                     String(unsafeUninitializedCapacity: input.count * 3) { out in
