@@ -39,7 +39,7 @@ final class LuaVM {
         guard let watch = clua_watch_open(state, Int32(clamping: limits.instructions)) else {
             lua_close(state)
             allocation.deallocate()
-            throw .noWatchdog(String(cString: strerror(errno)))
+            throw .noBudget(String(cString: strerror(errno)))
         }
         self.state = state
         self.watch = watch

@@ -16,8 +16,8 @@ public enum ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
     case unreadable(file: String, reason: String)
     /// The Lua state could not be created (out of memory).
     case noState
-    /// The signal handler that enforces the instruction budget could not be installed.
-    case noWatchdog(String)
+    /// The instruction budget could not be set up (its signal handler, or memory for it).
+    case noBudget(String)
 
     public var description: String {
         switch self {
@@ -28,7 +28,7 @@ public enum ScriptError: Error, Sendable, Hashable, CustomStringConvertible {
         case .badAnswer(let message): return message
         case .unreadable(let file, let reason): return "\(file): \(reason)"
         case .noState: return "could not create a Lua state"
-        case .noWatchdog(let reason): return "could not install the instruction budget's signal handler: \(reason)"
+        case .noBudget(let reason): return "could not set up the instruction budget: \(reason)"
         }
     }
 }

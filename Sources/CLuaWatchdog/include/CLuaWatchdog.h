@@ -25,7 +25,7 @@
 typedef struct clua_watch clua_watch;
 
 // Watches calls on `L` from now on; installs the signal handler with the first watch. NULL when
-// the handler cannot be installed (errno says why).
+// the handler cannot be installed or memory is short (errno says why).
 clua_watch *clua_watch_open(lua_State *L, int instructions);
 // Stops watching; `L` may be closed after.
 void clua_watch_close(clua_watch *watch);
