@@ -105,13 +105,17 @@ struct BoundStatement {
     @discardableResult
     func run() throws -> Int {
         let code = sqlite3_step(handle)
-        guard code == SQLITE_DONE else {
-            let error = self.error(code)
-            sqlite3_reset(handle)
-            throw error
-        }
-        sqlite3_reset(handle)
+        try finish(code)
         return Int(sqlite3_changes(connection))
+    }
+
+    /// Executes a lookup and says whether it found a row, reading nothing of it.
+    func runFindsRow() throws -> Bool {
+        var code = sqlite3_step(handle)
+        let found = code == SQLITE_ROW
+        while code == SQLITE_ROW { code = sqlite3_step(handle) }
+        try finish(code)
+        return found
     }
 
     /// Executes a statement that yields at most one row (`RETURNING`, a lookup) and returns its
@@ -131,13 +135,16 @@ struct BoundStatement {
             }
             repeat { code = sqlite3_step(handle) } while code == SQLITE_ROW
         }
-        guard code == SQLITE_DONE else {
-            let error = self.error(code)
-            sqlite3_reset(handle)
-            throw error
-        }
-        sqlite3_reset(handle)
+        try finish(code)
         return values
+    }
+
+    /// Resets the statement for its next run, and throws unless stepping it ended well.
+    private func finish(_ code: Int32) throws {
+        // The error is read before the reset, which may replace its message.
+        let failure = code == SQLITE_DONE ? nil : error(code)
+        sqlite3_reset(handle)
+        if let failure { throw failure }
     }
 
     private func check(_ code: Int32) throws {

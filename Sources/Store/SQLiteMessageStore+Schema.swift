@@ -238,6 +238,81 @@ extension SQLiteMessageStore {
                 CREATE INDEX messages_unfinished ON messages(id) WHERE unfinished IS NOT NULL;
                 """)
         }
+        migrator.registerMigration("v7: a message's changing state in a narrow row of its own") { db in
+            // Every step after the accept rewrote the whole message row (some forty columns, the
+            // text among them) and the page it sits on: the writer, the one serial step, spent
+            // half its SQLite time on those UPDATEs and their WAL frames. The message row is now
+            // written once; its later steps go to its narrow `message_state` row, which holds
+            // only what they set: `message_view` takes each column from there when it is set,
+            // and from the message row otherwise. No step ever sets a column back to NULL, so
+            // that is always the latest value. Messages that ended before the upgrade need no
+            // state row.
+            //
+            // `open_messages` replaces the `unfinished` flag and its index (clearing the flag
+            // rewrote the message row): it holds exactly the messages a restart must pick up
+            // again. The column stays (SQLite 3.40 cannot drop it cheaply); nothing reads it.
+            try db.execute(sql: """
+                CREATE TABLE message_state (
+                    id INTEGER PRIMARY KEY,
+                    state TEXT NOT NULL,
+                    connector TEXT,
+                    upstream_id TEXT,
+                    upstream_key TEXT,
+                    attempts INTEGER,
+                    error_code INTEGER,
+                    updated_at REAL NOT NULL,
+                    routed_at REAL,
+                    routed_connector TEXT,
+                    submitted_at REAL,
+                    submitted_connector TEXT,
+                    submitted_upstream_id TEXT,
+                    done_at REAL,
+                    done_kind INTEGER,
+                    done_error_code INTEGER
+                );
+                CREATE INDEX message_state_by_upstream_key ON message_state(connector, upstream_key)
+                    WHERE upstream_key IS NOT NULL;
+
+                CREATE TABLE open_messages (id INTEGER PRIMARY KEY);
+                INSERT INTO open_messages (id) SELECT id FROM messages WHERE unfinished IS NOT NULL;
+                -- Only the messages still open can change, and their rows may have later steps
+                -- set already: those copy their state now, so that a message without a state
+                -- row is always one whose row has only its accept in it.
+                INSERT INTO message_state (id, state, connector, upstream_id, upstream_key, attempts, error_code,
+                    updated_at, routed_at, routed_connector, submitted_at, submitted_connector, submitted_upstream_id,
+                    done_at, done_kind, done_error_code)
+                SELECT id, state, connector, upstream_id, upstream_key, attempts, error_code,
+                    updated_at, routed_at, routed_connector, submitted_at, submitted_connector, submitted_upstream_id,
+                    done_at, done_kind, done_error_code
+                FROM messages WHERE unfinished IS NOT NULL;
+                DROP INDEX messages_unfinished;
+
+                CREATE VIEW message_view AS SELECT
+                    m.id, m.account_id, m.system_id, m.service_type, m.source_ton, m.source_npi, m.source_value,
+                    m.destination_ton, m.destination_npi, m.destination_value, m.esm_class, m.protocol_id,
+                    m.priority, m.registered_delivery, m.data_coding, m.short_message, m.tlvs,
+                    m.concat_reference, m.concat_total, m.concat_sequence, m.received_at, m.scheduled_at,
+                    m.expires_at,
+                    COALESCE(s.state, m.state) AS state,
+                    COALESCE(s.connector, m.connector) AS connector,
+                    COALESCE(s.upstream_id, m.upstream_id) AS upstream_id,
+                    COALESCE(s.upstream_key, m.upstream_key) AS upstream_key,
+                    COALESCE(s.attempts, m.attempts) AS attempts,
+                    COALESCE(s.error_code, m.error_code) AS error_code,
+                    COALESCE(s.routed_at, m.routed_at) AS routed_at,
+                    COALESCE(s.routed_connector, m.routed_connector) AS routed_connector,
+                    COALESCE(s.submitted_at, m.submitted_at) AS submitted_at,
+                    COALESCE(s.submitted_connector, m.submitted_connector) AS submitted_connector,
+                    COALESCE(s.submitted_upstream_id, m.submitted_upstream_id) AS submitted_upstream_id,
+                    COALESCE(s.done_at, m.done_at) AS done_at,
+                    COALESCE(s.done_kind, m.done_kind) AS done_kind,
+                    COALESCE(s.done_error_code, m.done_error_code) AS done_error_code,
+                    -- replace_sm changes the message row, which is newer then.
+                    CASE WHEN s.id IS NULL THEN m.updated_at ELSE max(m.updated_at, s.updated_at) END AS updated_at,
+                    m.price, m.reseller_price, m.campaign, m.reseller_id, m.charged, m.refunded
+                FROM messages m LEFT JOIN message_state s ON s.id = m.id;
+                """)
+        }
         return migrator
     }
 }

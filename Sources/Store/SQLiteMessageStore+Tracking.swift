@@ -42,7 +42,7 @@ extension SQLiteMessageStore {
         }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         arguments += [max(0, min(query.limit, 1000))]
-        return ("SELECT \(messageColumns) FROM messages \(filter) ORDER BY id DESC LIMIT ?", arguments)
+        return ("SELECT \(messageColumns) FROM message_view \(filter) ORDER BY id DESC LIMIT ?", arguments)
     }
 
     public func campaigns(scope: [Int64]?, name: String?, limit: Int) async throws -> [CampaignSummary] {
@@ -63,7 +63,7 @@ extension SQLiteMessageStore {
                     SUM(NOT (state IN ('delivered', 'undeliverable', 'expired', 'rejected', 'cancelled', 'deleted'))),
                     SUM(CASE WHEN charged = 1 AND refunded = 0 THEN COALESCE(price, 0) ELSE 0 END),
                     MIN(received_at), MAX(received_at)
-                FROM messages WHERE \(conditions.joined(separator: " AND "))
+                FROM message_view WHERE \(conditions.joined(separator: " AND "))
                 GROUP BY campaign, account_id ORDER BY MAX(id) DESC LIMIT ?
                 """, arguments: arguments)
             return try rows.map { row in

@@ -134,7 +134,7 @@ public final class SQLiteMessageStore: MessageStore {
 
     public func message(_ id: MessageID) async throws -> Message? {
         try await pool.read { db in
-            let statement = try db.cachedStatement(sql: "SELECT \(Self.messageColumns) FROM messages WHERE id = ?")
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.messageColumns) FROM message_view WHERE id = ?")
             return try Row.fetchOne(statement, arguments: [id.rawValue]).map(Self.message(from:))
         }
     }
@@ -143,13 +143,16 @@ public final class SQLiteMessageStore: MessageStore {
         if upstreamIDs.isEmpty { return nil }
         return try await pool.read { db in
             // Newest first: an upstream that reuses its ids over the years means the recent message.
-            let statement = try db.cachedStatement(sql: """
-                SELECT \(Self.messageColumns) FROM messages
-                WHERE connector = ? AND upstream_key = ? ORDER BY id DESC LIMIT 1
-                """)
+            // The key is in `message_state` once a message was submitted; a message submitted
+            // before schema v7 and not changed since has it only in its `messages` row.
+            let byState = try db.cachedStatement(sql: Self.correlationByStateSQL)
+            let byMessage = try db.cachedStatement(sql: Self.correlationByMessageSQL)
+            let row = try db.cachedStatement(sql: "SELECT \(Self.messageColumns) FROM message_view WHERE id = ?")
             for key in upstreamIDs {
-                if let row = try Row.fetchOne(statement, arguments: [connector, key]) {
-                    return try Self.message(from: row)
+                let found = [try Int64.fetchOne(byState, arguments: [connector, key]),
+                             try Int64.fetchOne(byMessage, arguments: [connector, key])].compactMap { $0 }.max()
+                if let id = found, let message = try Row.fetchOne(row, arguments: [id]) {
+                    return try Self.message(from: message)
                 }
             }
             return nil
@@ -158,7 +161,7 @@ public final class SQLiteMessageStore: MessageStore {
 
     public func events(of id: MessageID) async throws -> [MessageEvent] {
         try await pool.read { db in
-            let rowStatement = try db.cachedStatement(sql: "SELECT \(Timeline.rowColumns) FROM messages WHERE id = ?")
+            let rowStatement = try db.cachedStatement(sql: "SELECT \(Timeline.rowColumns) FROM message_view WHERE id = ?")
             guard let row = try Row.fetchOne(rowStatement, arguments: [id.rawValue]) else { return [] }
             let eventStatement = try db.cachedStatement(sql: """
                 SELECT \(Timeline.eventColumns) FROM message_events WHERE message_id = ? ORDER BY id
@@ -171,11 +174,7 @@ public final class SQLiteMessageStore: MessageStore {
     public func messagesAwaitingDispatch(limit: Int) async throws -> [Message] {
         if limit <= 0 { return [] }
         return try await pool.read { db in
-            let statement = try db.cachedStatement(sql: """
-                SELECT \(Self.messageColumns) FROM messages
-                WHERE unfinished IS NOT NULL AND state IN ('accepted', 'routed', 'retrying')
-                ORDER BY id LIMIT ?
-                """)
+            let statement = try db.cachedStatement(sql: Self.awaitingDispatchSQL)
             return try Row.fetchAll(statement, arguments: [limit]).map(Self.message(from:))
         }
     }
@@ -183,15 +182,37 @@ public final class SQLiteMessageStore: MessageStore {
     public func messagesAwaitingReceipt(connector: String, limit: Int) async throws -> [Message] {
         if limit <= 0 { return [] }
         return try await pool.read { db in
-            let statement = try db.cachedStatement(sql: """
-                SELECT \(Self.messageColumns) FROM messages
-                WHERE unfinished IS NOT NULL AND state IN ('submitted', 'acceptedUpstream', 'unknown')
-                AND connector = ?
-                ORDER BY id LIMIT ?
-                """)
+            let statement = try db.cachedStatement(sql: Self.awaitingReceiptSQL)
             return try Row.fetchAll(statement, arguments: [connector, limit]).map(Self.message(from:))
         }
     }
+
+    /// The message a receipt names, by the key of its upstream id (`connector`, `upstream_key`):
+    /// in `message_state` once the message was submitted.
+    static let correlationByStateSQL = """
+        SELECT id FROM message_state WHERE connector = ?1 AND upstream_key = ?2 ORDER BY id DESC LIMIT 1
+        """
+    /// The same for a message submitted before schema v7 and not changed since, which has its
+    /// key only in its `messages` row.
+    static let correlationByMessageSQL = """
+        SELECT id FROM messages
+        WHERE connector = ?1 AND upstream_key = ?2 AND upstream_key IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM message_state s WHERE s.id = messages.id)
+        ORDER BY id DESC LIMIT 1
+        """
+    /// Recovery after a restart: messages to send, oldest first.
+    static let awaitingDispatchSQL = """
+        SELECT \(messageColumns) FROM message_view
+        WHERE id IN (SELECT id FROM open_messages) AND state IN ('accepted', 'routed', 'retrying')
+        ORDER BY id LIMIT ?1
+        """
+    /// Recovery after a restart: messages one connector sent, whose receipts are still due.
+    static let awaitingReceiptSQL = """
+        SELECT \(messageColumns) FROM message_view
+        WHERE id IN (SELECT id FROM open_messages) AND state IN ('submitted', 'acceptedUpstream', 'unknown')
+        AND connector = ?1
+        ORDER BY id LIMIT ?2
+        """
 
     /// How many `message_events` rows a message has, for tests that check which steps were
     /// kept as row columns.
@@ -201,11 +222,20 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
-    /// How many messages the `messages_unfinished` index holds, for tests that check every write
-    /// keeps the flag right (the recovery queries filter by state too, and would hide a stale flag).
+    /// How many messages `open_messages` holds, for tests that check every write keeps it right
+    /// (the recovery queries filter by state too, and would hide a stale entry).
     func unfinishedCount() async throws -> Int {
         try await pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages WHERE unfinished IS NOT NULL") ?? 0
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM open_messages") ?? 0
+        }
+    }
+
+    /// The values of a query's rows as text (nil for NULL), for tests that look under the store's API.
+    func textRows(_ sql: String, arguments: StatementArguments = StatementArguments()) async throws -> [[String?]] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                row.databaseValues.map { value in value.isNull ? nil : String.fromDatabaseValue(value) ?? value.description }
+            }
         }
     }
 

@@ -5,7 +5,11 @@ import GRDB
 /// Applies the writes of one group commit inside the transaction `SQLiteMessageStore.apply`
 /// opened. The hot path: values are bound straight to cached statements through the C API
 /// (`BoundStatement`), and a message's normal life (accepted, routed, submitted, one final
-/// state) is kept as time columns on its row, so each step is one statement.
+/// state) is kept as time columns, so each step is one statement on one row: the accept
+/// inserts the message row, which is not written again on the normal path; the first later
+/// step copies the changing columns into the message's narrow `message_state` row, and each
+/// step after that rewrites only that row (schema v7). `open_messages` holds the messages that
+/// have not ended.
 ///
 /// A transition goes to a time column only when the column can give it back exactly
 /// (`fastPath`) and the row has no later column set yet (the UPDATE's WHERE); otherwise it is
@@ -22,6 +26,12 @@ struct WriteBatch {
     private var markSubmitted: BoundStatement?
     private var markDone: BoundStatement?
     private var markSubmittedAndDone: BoundStatement?
+    private var insertSubmittedState: BoundStatement?
+    private var isOpenMessage: BoundStatement?
+    private var insertDoneState: BoundStatement?
+    private var copyState: BoundStatement?
+    private var openMessage: BoundStatement?
+    private var closeMessage: BoundStatement?
     private var accountOfMessage: BoundStatement?
     private var replaceMessage: BoundStatement?
     private var insertMobileOriginated: BoundStatement?
@@ -202,15 +212,16 @@ struct WriteBatch {
     /// applied on its own, in order, as if they had come in separate batches.
     private mutating func submitAndEnd(_ submitted: MessageTransition, _ ending: MessageTransition) throws -> Bool {
         guard case .done(let kind)? = Self.fastPath(ending) else { return false }
+        let id = submitted.messageID.rawValue
+        try copyState(id)
         let statement = try cached(\.markSubmittedAndDone, """
-            UPDATE messages SET state = ?6, connector = COALESCE(?2, connector),
+            UPDATE message_state SET state = ?6, connector = COALESCE(?2, connector),
                 upstream_id = COALESCE(?3, upstream_id), upstream_key = COALESCE(?4, upstream_key),
                 submitted_connector = ?2, submitted_upstream_id = ?3, submitted_at = ?5,
-                error_code = COALESCE(?7, error_code), done_error_code = ?7, done_kind = ?8, done_at = ?9, updated_at = ?9,
-                unfinished = NULL
-            WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL AND unfinished IS NOT NULL
+                error_code = COALESCE(?7, error_code), done_error_code = ?7, done_kind = ?8, done_at = ?9, updated_at = ?9
+            WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL \(Self.openGuard)
             """)
-        try statement.bind(1, submitted.messageID.rawValue)
+        try statement.bind(1, id)
         try statement.bind(2, submitted.connector)
         try statement.bind(3, submitted.upstreamID)
         try bindUpstreamKey(statement, 4, submitted.upstreamID)
@@ -220,6 +231,7 @@ struct WriteBatch {
         try statement.bind(8, kind)
         try statement.bind(9, ending.at.timeIntervalSince1970)
         guard try statement.run() > 0 else { return false }
+        try close(id)
         try endedOnRow(ending)
         return true
     }
@@ -478,9 +490,9 @@ struct WriteBatch {
                 esm_class, protocol_id, priority, registered_delivery, data_coding, short_message, tlvs,
                 concat_reference, concat_total, concat_sequence, received_at, scheduled_at, expires_at,
                 state, connector, upstream_id, upstream_key, attempts, error_code, updated_at,
-                routed_at, routed_connector, price, reseller_price, reseller_id, campaign, charged, unfinished)
+                routed_at, routed_connector, price, reseller_price, reseller_id, campaign, charged)
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?21, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37)
+                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?21, ?30, ?31, ?32, ?33, ?34, ?35, ?36)
             """)
         let receivedAt = message.receivedAt.timeIntervalSince1970
         try statement.bind(1, message.id.rawValue)
@@ -513,7 +525,6 @@ struct WriteBatch {
         if let reseller = message.resellerID { try statement.bind(34, reseller) } else { try statement.bindNull(34) }
         try statement.bind(35, message.campaign)
         try statement.bind(36, message.charged ? 1 : 0)
-        try bindUnfinished(statement, 37, message.state)
 
         // Routed on arrival (the gateway picks the connector before the write): both steps of
         // the timeline from this one row.
@@ -527,6 +538,7 @@ struct WriteBatch {
             try statement.bindNull(31)
         }
         try statement.run()
+        if !message.state.isFinal { try open(message.id.rawValue) }
 
         // Anything else a new message already carries is kept as an event after `accepted`, so
         // the timeline still shows the state it arrived in.
@@ -566,55 +578,83 @@ struct WriteBatch {
         let id = transition.messageID.rawValue
         let at = transition.at.timeIntervalSince1970
         if let path = Self.fastPath(transition) {
-            // Each UPDATE refuses a row whose column for this or a later step is already set (a
-            // second final state, a routed after submitted), and a row that ended by a final
-            // state kept as an event: those become event rows, below, so the timeline keeps its
-            // order, `unfinished` is set again, and an end is not counted twice.
-            let changed: Int
+            // Each step refuses a message for which this or a later step is already set (a
+            // second final state, a routed after submitted), and one that ended by a final state
+            // kept as an event: those become event rows, below, so the timeline keeps its order,
+            // the message is open again, and an end is not counted twice.
             switch path {
             case .routed:
+                try copyState(id)
                 let statement = try cached(\.markRouted, """
-                    UPDATE messages SET state = 'routed', connector = COALESCE(?2, connector),
+                    UPDATE message_state SET state = 'routed', connector = COALESCE(?2, connector),
                         routed_connector = ?2, routed_at = ?3, updated_at = ?3
-                    WHERE id = ?1 AND routed_at IS NULL AND submitted_at IS NULL AND done_at IS NULL AND unfinished IS NOT NULL
+                    WHERE id = ?1 AND routed_at IS NULL AND submitted_at IS NULL AND done_at IS NULL \(Self.openGuard)
                     """)
                 try statement.bind(1, id)
                 try statement.bind(2, transition.connector)
                 try statement.bind(3, at)
-                changed = try statement.run()
+                if try statement.run() > 0 { return true }
             case .submitted:
+                // The normal case: the message's first step after the accept, so its state row
+                // starts here, with what this step sets. An open message without a state row has
+                // had no step since its accept (the v7 migration gave the others theirs). A
+                // statement of its own for the check and VALUES for the insert: the same in one
+                // INSERT … SELECT … WHERE EXISTS runs a third more instructions (callgrind).
+                guard try isOpen(id) else { break }
+                let insert = try cached(\.insertSubmittedState, """
+                    INSERT INTO message_state (id, state, connector, upstream_id, upstream_key, updated_at,
+                        submitted_at, submitted_connector, submitted_upstream_id)
+                    VALUES (?1, 'submitted', ?2, ?3, ?4, ?5, ?5, ?2, ?3)
+                    ON CONFLICT (id) DO NOTHING
+                    """)
+                try bindSubmitted(insert, transition, at: at)
+                if try insert.run() > 0 { return true }
                 let statement = try cached(\.markSubmitted, """
-                    UPDATE messages SET state = 'submitted', connector = COALESCE(?2, connector),
+                    UPDATE message_state SET state = 'submitted', connector = COALESCE(?2, connector),
                         upstream_id = COALESCE(?3, upstream_id), upstream_key = COALESCE(?4, upstream_key),
                         submitted_connector = ?2, submitted_upstream_id = ?3, submitted_at = ?5, updated_at = ?5
-                    WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL AND unfinished IS NOT NULL
+                    WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL \(Self.openGuard)
                     """)
-                try statement.bind(1, id)
-                try statement.bind(2, transition.connector)
-                try statement.bind(3, transition.upstreamID)
-                try bindUpstreamKey(statement, 4, transition.upstreamID)
-                try statement.bind(5, at)
-                changed = try statement.run()
+                try bindSubmitted(statement, transition, at: at)
+                if try statement.run() > 0 { return true }
             case .done(let kind):
-                // No RETURNING: SQLite runs such an UPDATE through a temporary table, which
-                // cost twice the UPDATE itself; the row's page is at hand for the lookup after.
+                // Taking the message out of `open_messages` first is the check that it was open.
+                guard try close(id) else { break }
+                // No RETURNING: SQLite runs such a statement through a temporary table, which
+                // cost twice the UPDATE itself; the account is read after, when needed.
                 let statement = try cached(\.markDone, """
-                    UPDATE messages SET state = ?2, error_code = COALESCE(?3, error_code),
-                        done_error_code = ?3, done_kind = ?4, done_at = ?5, updated_at = ?5, unfinished = NULL
-                    WHERE id = ?1 AND done_at IS NULL AND unfinished IS NOT NULL
+                    UPDATE message_state SET state = ?2, error_code = COALESCE(?3, error_code),
+                        done_error_code = ?3, done_kind = ?4, done_at = ?5, updated_at = ?5
+                    WHERE id = ?1 AND done_at IS NULL
                     """)
                 try statement.bind(1, id)
                 try statement.bind(2, transition.state.rawValue)
                 try statement.bind(3, transition.errorCode)
                 try statement.bind(4, kind)
                 try statement.bind(5, at)
-                changed = try statement.run()
+                var changed = try statement.run()
+                if changed == 0 {
+                    // Ended straight from the accept (no state row yet).
+                    let insert = try cached(\.insertDoneState, """
+                        INSERT INTO message_state (id, state, error_code, updated_at, done_at, done_kind, done_error_code)
+                        VALUES (?1, ?2, ?3, ?5, ?5, ?4, ?3)
+                        ON CONFLICT (id) DO NOTHING
+                        """)
+                    try insert.bind(1, id)
+                    try insert.bind(2, transition.state.rawValue)
+                    try insert.bind(3, transition.errorCode)
+                    try insert.bind(4, kind)
+                    try insert.bind(5, at)
+                    changed = try insert.run()
+                }
                 if changed > 0 {
                     try endedOnRow(transition)
                     return true
                 }
+                // Open, but with a final state set (a step written as an event after its end
+                // opened it again): as an event, open as before.
+                try open(id)
             }
-            if changed > 0 { return true }
         }
 
         // Read before the change: a final state for a message that had ended already (a late
@@ -625,10 +665,12 @@ struct WriteBatch {
 
         // COALESCE keeps what an earlier transition recorded when this one says nothing about it
         // (a receipt names no connector; the connector stays the one that submitted).
+        try copyState(id)
         let statement = try cached(\.updateState, """
-            UPDATE messages SET state = ?2, connector = COALESCE(?3, connector),
+            UPDATE message_state SET state = ?2, connector = COALESCE(?3, connector),
                 upstream_id = COALESCE(?4, upstream_id), upstream_key = COALESCE(?5, upstream_key),
-                error_code = COALESCE(?6, error_code), attempts = attempts + ?7, updated_at = ?8, unfinished = ?9
+                error_code = COALESCE(?6, error_code),
+                attempts = COALESCE(attempts, (SELECT attempts FROM messages WHERE id = ?1)) + ?7, updated_at = ?8
             WHERE id = ?1
             """)
         try statement.bind(1, id)
@@ -639,16 +681,18 @@ struct WriteBatch {
         try statement.bind(6, transition.errorCode)
         try statement.bind(7, transition.state == .retrying ? 1 : 0)
         try statement.bind(8, at)
-        try bindUnfinished(statement, 9, transition.state)
         try statement.run()
+        if transition.state.isFinal { try close(id) } else { try open(id) }
         try appendEvent(transition)
         if transition.state.isFinal { try ended(transition, account: row.account, countedBefore: row.ended) }
         return true
     }
 
-    /// A stored message's account, and whether it has ended (its `unfinished` flag is clear).
+    /// A stored message's account, and whether it has ended (it is not in `open_messages`).
     private mutating func storedRow(_ id: Int64) throws -> (account: Int64, ended: Bool)? {
-        let lookup = try cached(\.accountOfMessage, "SELECT account_id, unfinished IS NULL FROM messages WHERE id = ?1")
+        let lookup = try cached(\.accountOfMessage, """
+            SELECT account_id, NOT EXISTS (SELECT 1 FROM open_messages WHERE id = ?1) FROM messages WHERE id = ?1
+            """)
         try lookup.bind(1, id)
         guard let row = try lookup.runReturningRow(2), let account = row[0] else { return nil }
         return (account, row[1] == 1)
@@ -690,7 +734,7 @@ struct WriteBatch {
         // The timeline shows the replacement under the state the message was in.
         let event = try cached(\.insertReplaceEvent, """
             INSERT INTO message_events (message_id, at, state, detail, phase)
-            SELECT id, ?2, state, 'replace_sm', \(Timeline.phaseExpression) FROM messages WHERE id = ?1
+            SELECT id, ?2, state, 'replace_sm', \(Timeline.phaseExpression) FROM message_view WHERE id = ?1
             """)
         try event.bind(1, id.rawValue)
         try event.bind(2, now)
@@ -701,7 +745,7 @@ struct WriteBatch {
     private mutating func appendEvent(_ event: MessageEvent) throws {
         let statement = try cached(\.insertEvent, """
             INSERT INTO message_events (message_id, at, state, connector, upstream_id, error_code, detail, phase)
-            SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, \(Timeline.phaseExpression) FROM messages WHERE id = ?1
+            SELECT id, ?2, ?3, ?4, ?5, ?6, ?7, \(Timeline.phaseExpression) FROM message_view WHERE id = ?1
             """)
         try statement.bind(1, event.messageID.rawValue)
         try statement.bind(2, event.at.timeIntervalSince1970)
@@ -713,10 +757,55 @@ struct WriteBatch {
         try statement.run()
     }
 
-    /// `unfinished` is 1 while a message may still change state and NULL once it ended: the
-    /// `messages_unfinished` index holds exactly the messages a restart must pick up again.
-    private func bindUnfinished(_ statement: BoundStatement, _ index: Int32, _ state: MessageLifecycle) throws {
-        if state.isFinal { try statement.bindNull(index) } else { try statement.bind(index, 1) }
+    /// The guard every normal-path step shares: the message has not ended.
+    private static let openGuard = "AND EXISTS (SELECT 1 FROM open_messages WHERE id = ?1)"
+
+    /// Gives the message its `message_state` row, a copy of what its `messages` row says, unless
+    /// it has one; nothing for a message that does not exist. For the steps off the normal path,
+    /// whose guards read columns a state row started by the normal path leaves unset.
+    private mutating func copyState(_ id: Int64) throws {
+        let statement = try cached(\.copyState, """
+            INSERT INTO message_state (id, state, connector, upstream_id, upstream_key, attempts, error_code,
+                updated_at, routed_at, routed_connector, submitted_at, submitted_connector, submitted_upstream_id,
+                done_at, done_kind, done_error_code)
+            SELECT id, state, connector, upstream_id, upstream_key, attempts, error_code,
+                updated_at, routed_at, routed_connector, submitted_at, submitted_connector, submitted_upstream_id,
+                done_at, done_kind, done_error_code
+            FROM messages WHERE id = ?1
+            ON CONFLICT (id) DO NOTHING
+            """)
+        try statement.bind(1, id)
+        try statement.run()
+    }
+
+    /// The message may change state again: a restart picks it up.
+    private mutating func open(_ id: Int64) throws {
+        let statement = try cached(\.openMessage, "INSERT INTO open_messages (id) VALUES (?1) ON CONFLICT (id) DO NOTHING")
+        try statement.bind(1, id)
+        try statement.run()
+    }
+
+    /// The message ended; false when it was not open.
+    @discardableResult
+    private mutating func close(_ id: Int64) throws -> Bool {
+        let statement = try cached(\.closeMessage, "DELETE FROM open_messages WHERE id = ?1")
+        try statement.bind(1, id)
+        return try statement.run() > 0
+    }
+
+    private mutating func isOpen(_ id: Int64) throws -> Bool {
+        let statement = try cached(\.isOpenMessage, "SELECT 1 FROM open_messages WHERE id = ?1")
+        try statement.bind(1, id)
+        return try statement.runFindsRow()
+    }
+
+    /// A submitted step's values: ?1 the message, ?2 connector, ?3 upstream id, ?4 its key, ?5 when.
+    private func bindSubmitted(_ statement: BoundStatement, _ transition: MessageTransition, at: Double) throws {
+        try statement.bind(1, transition.messageID.rawValue)
+        try statement.bind(2, transition.connector)
+        try statement.bind(3, transition.upstreamID)
+        try bindUpstreamKey(statement, 4, transition.upstreamID)
+        try statement.bind(5, at)
     }
 
     /// Binds `UpstreamMessageID.canonical(raw)` (or NULL), formatting the common shapes (decimal,

@@ -184,21 +184,20 @@ struct SQLiteMessageStoreTests {
     @Test("recovery and correlation queries use their indexes, not a table scan")
     func queryPlans() async throws {
         try await withStore { store in
-            let dispatch = try await store.queryPlan("""
-                SELECT id FROM messages WHERE unfinished IS NOT NULL
-                AND state IN ('accepted', 'routed', 'retrying') ORDER BY id LIMIT 10
-                """)
-            #expect(dispatch.contains { $0.contains("messages_unfinished") }, "\(dispatch)")
-            #expect(!dispatch.contains { $0.contains("TEMP B-TREE") }, "\(dispatch)")
-            let receipt = try await store.queryPlan("""
-                SELECT id FROM messages WHERE unfinished IS NOT NULL
-                AND state IN ('submitted', 'acceptedUpstream', 'unknown') AND connector = ? ORDER BY id LIMIT 10
-                """, arguments: ["smsc-a"])
-            #expect(receipt.contains { $0.contains("messages_unfinished") }, "\(receipt)")
-            let correlation = try await store.queryPlan(
-                "SELECT id FROM messages WHERE connector = ? AND upstream_key = ? ORDER BY id DESC LIMIT 1",
-                arguments: ["smsc-a", "123"])
-            #expect(correlation.contains { $0.contains("messages_by_upstream_key") }, "\(correlation)")
+            // Recovery reads only the open messages, in id order, and each one's rows by key.
+            let recovery: [(String, StatementArguments)] = [(SQLiteMessageStore.awaitingDispatchSQL, [10]),
+                                                            (SQLiteMessageStore.awaitingReceiptSQL, ["smsc-a", 10])]
+            for (sql, arguments) in recovery {
+                let plan = try await store.queryPlan(sql, arguments: arguments).joined(separator: " | ")
+                #expect(plan.contains("open_messages"), "\(plan)")
+                #expect(!plan.contains("SCAN m") && !plan.contains("SCAN s"), "\(plan)")
+                #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
+            }
+            let byState = try await store.queryPlan(SQLiteMessageStore.correlationByStateSQL, arguments: ["smsc-a", "123"])
+            #expect(byState.contains { $0.contains("message_state_by_upstream_key") }, "\(byState)")
+            let byMessage = try await store.queryPlan(SQLiteMessageStore.correlationByMessageSQL, arguments: ["smsc-a", "123"])
+            #expect(byMessage.contains { $0.contains("messages_by_upstream_key") }, "\(byMessage)")
+            #expect(!byMessage.contains { $0.contains("SCAN") }, "\(byMessage)")
         }
     }
 
@@ -233,6 +232,75 @@ struct SQLiteMessageStoreTests {
             #expect(try await store.unfinishedCount() == 3)
             #expect(try await store.eventRowCount(of: id(33)) == 2)
             #expect(try await store.events(of: id(33)).map(\.state) == [.accepted, .rejected, .routed])
+        }
+    }
+
+    @Test("the normal path writes the message row once; every later step rewrites only its state row")
+    func normalPathLeavesTheMessageRow() async throws {
+        try await withStore { store in
+            func id(_ raw: Int64) -> MessageID { MessageID(rawValue: raw) }
+            try await store.apply([.accept(makeMessage(41, state: .routed, connector: "smsc-a"))])
+            #expect(try await store.textRows("SELECT COUNT(*) FROM message_state") == [["0"]])
+            try await store.apply([.transition(MessageTransition(messageID: id(41), state: .submitted, connector: "smsc-a", upstreamID: "0x2A"))])
+            try await store.apply([.transition(MessageTransition(messageID: id(41), state: .delivered, errorCode: 0, detail: "receipt"))])
+
+            let stored = try #require(try await store.message(id(41)))
+            #expect(stored.state == .delivered)
+            #expect(stored.upstreamID == "0x2A")
+            #expect(try await store.events(of: id(41)).map(\.state) == [.accepted, .routed, .submitted, .delivered])
+            #expect(try await store.eventRowCount(of: id(41)) == 0)
+            // The message row is still as the accept wrote it.
+            #expect(try await store.textRows("""
+                SELECT state, upstream_id, submitted_at, done_at, unfinished FROM messages WHERE id = 41
+                """) == [["routed", nil, nil, nil, nil]])
+            #expect(try await store.textRows("SELECT state, upstream_key FROM message_state WHERE id = 41") == [["delivered", "0x2a"]])
+            #expect(try await store.unfinishedCount() == 0)
+        }
+    }
+
+    @Test("a v6 file upgrades: open messages, receipts by upstream id and timelines carry over")
+    func upgradeFromV6() async throws {
+        try await withTemporaryDatabase { path in
+            let store = try await upgradedStore(at: path, from: "v6: unfinished messages by a flag the normal path sets twice") { db in
+                // 1 waits to be sent, 2 and 4 wait for receipts, 3 was delivered.
+                for (id, state, upstreamKey, unfinished) in [(1, "routed", nil, 1), (2, "submitted", "77", 1),
+                                                             (3, "delivered", "78", nil), (4, "submitted", "79", 1)] as [(Int, String, String?, Int?)] {
+                    try db.execute(sql: """
+                        INSERT INTO messages (id, account_id, system_id, service_type, source_ton, source_npi, source_value,
+                            destination_ton, destination_npi, destination_value, esm_class, protocol_id, priority,
+                            registered_delivery, data_coding, received_at, state, connector, upstream_id, upstream_key,
+                            attempts, updated_at, routed_at, routed_connector, submitted_at, submitted_connector,
+                            submitted_upstream_id, done_at, done_kind, unfinished)
+                        VALUES (?1, 1, 'c', '', 0, 0, 'T', 1, 1, '1', 0, 0, 0, 0, 0, 100, ?2, 'smsc-a', ?3, ?3, 0, 101,
+                            100, 'smsc-a', CASE WHEN ?3 IS NULL THEN NULL ELSE 101 END, CASE WHEN ?3 IS NULL THEN NULL ELSE 'smsc-a' END,
+                            ?3, CASE WHEN ?2 = 'delivered' THEN 102 END, CASE WHEN ?2 = 'delivered' THEN 1 END, ?4)
+                        """, arguments: [id, state, upstreamKey, unfinished])
+                }
+            }
+            func id(_ raw: Int64) -> MessageID { MessageID(rawValue: raw) }
+            #expect(try await store.unfinishedCount() == 3)
+            #expect(try await store.messagesAwaitingDispatch(limit: 100).map(\.id.rawValue) == [1])
+            #expect(try await store.messagesAwaitingReceipt(connector: "smsc-a", limit: 100).map(\.id.rawValue) == [2, 4])
+            // Found by the key in their message rows, which is all they have.
+            #expect(try await store.message(connector: "smsc-a", upstreamIDs: ["77"])?.id == id(2))
+            #expect(try await store.message(connector: "smsc-a", upstreamIDs: ["78"])?.id == id(3))
+
+            // 2's receipt ends it like a new message's; 4 is sent again elsewhere, so its old key
+            // in the message row no longer names it.
+            try await store.apply([
+                .transition(MessageTransition(messageID: id(2), state: .delivered, errorCode: 0, detail: "receipt")),
+                .transition(MessageTransition(messageID: id(4), state: .retrying, errorCode: 0x58, detail: "throttled")),
+                .transition(MessageTransition(messageID: id(4), state: .submitted, connector: "smsc-b", upstreamID: "90")),
+            ])
+            #expect(try await store.message(id(2))?.state == .delivered)
+            #expect(try await store.events(of: id(2)).map(\.state) == [.accepted, .routed, .submitted, .delivered])
+            #expect(try await store.message(connector: "smsc-a", upstreamIDs: ["77"])?.id == id(2))
+            #expect(try await store.message(connector: "smsc-a", upstreamIDs: ["79"]) == nil)
+            #expect(try await store.message(connector: "smsc-b", upstreamIDs: ["90"])?.id == id(4))
+            #expect(try await store.message(id(4))?.attempts == 1)
+            #expect(try await store.messagesAwaitingReceipt(connector: "smsc-b", limit: 100).map(\.id.rawValue) == [4])
+            #expect(try await store.unfinishedCount() == 2)
+            try await store.close()
         }
     }
 
