@@ -207,25 +207,23 @@ struct WriteBatch {
         return endings
     }
 
-    /// Writes a submitted step and the final state after it as one UPDATE. False when the row is
-    /// not as the submitted step expects (already submitted or ended, or missing): then each is
-    /// applied on its own, in order, as if they had come in separate batches.
+    /// Writes a submitted step and the final state after it as the message's state row, made
+    /// whole at once. False when the message is not as the submitted step expects (ended, missing,
+    /// or past its accept already): then each is applied on its own, in order, as if they had
+    /// come in separate batches.
     private mutating func submitAndEnd(_ submitted: MessageTransition, _ ending: MessageTransition) throws -> Bool {
         guard case .done(let kind)? = Self.fastPath(ending) else { return false }
         let id = submitted.messageID.rawValue
-        try copyState(id)
+        // As for a submitted step alone: open and without a state row means nothing since the accept.
+        guard try isOpen(id) else { return false }
         let statement = try cached(\.markSubmittedAndDone, """
-            UPDATE message_state SET state = ?6, connector = COALESCE(?2, connector),
-                upstream_id = COALESCE(?3, upstream_id), upstream_key = COALESCE(?4, upstream_key),
-                submitted_connector = ?2, submitted_upstream_id = ?3, submitted_at = ?5,
-                error_code = COALESCE(?7, error_code), done_error_code = ?7, done_kind = ?8, done_at = ?9, updated_at = ?9
-            WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL \(Self.openGuard)
+            INSERT INTO message_state (id, connector, upstream_id, upstream_key, submitted_at,
+                submitted_connector, submitted_upstream_id, state, error_code, done_error_code, done_kind,
+                done_at, updated_at)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?2, ?3, ?6, ?7, ?7, ?8, ?9, ?9)
+            ON CONFLICT (id) DO NOTHING
             """)
-        try statement.bind(1, id)
-        try statement.bind(2, submitted.connector)
-        try statement.bind(3, submitted.upstreamID)
-        try bindUpstreamKey(statement, 4, submitted.upstreamID)
-        try statement.bind(5, submitted.at.timeIntervalSince1970)
+        try bindSubmitted(statement, submitted, at: submitted.at.timeIntervalSince1970)
         try statement.bind(6, ending.state.rawValue)
         try statement.bind(7, ending.errorCode)
         try statement.bind(8, kind)

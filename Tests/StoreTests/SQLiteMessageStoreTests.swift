@@ -254,6 +254,18 @@ struct SQLiteMessageStoreTests {
                 SELECT state, upstream_id, submitted_at, done_at, unfinished FROM messages WHERE id = 41
                 """) == [["routed", nil, nil, nil, nil]])
             #expect(try await store.textRows("SELECT state, upstream_key FROM message_state WHERE id = 41") == [["delivered", "0x2a"]])
+
+            // The same when the receipt comes in the submit's own batch.
+            try await store.apply([.accept(makeMessage(42, state: .routed, connector: "smsc-a"))])
+            try await store.apply([
+                .transition(MessageTransition(messageID: id(42), state: .submitted, connector: "smsc-a", upstreamID: "77")),
+                .transition(MessageTransition(messageID: id(42), state: .undeliverable, errorCode: 11, detail: "receipt")),
+            ])
+            let ended = try #require(try await store.message(id(42)))
+            #expect((ended.state, ended.connector, ended.upstreamID, ended.errorCode) == (.undeliverable, "smsc-a", "77", 11))
+            #expect(try await store.events(of: id(42)).map(\.state) == [.accepted, .routed, .submitted, .undeliverable])
+            #expect(try await store.message(connector: "smsc-a", upstreamIDs: ["77"])?.id == id(42))
+            #expect(try await store.textRows("SELECT state, submitted_at, done_at FROM messages WHERE id = 42") == [["routed", nil, nil]])
             #expect(try await store.unfinishedCount() == 0)
         }
     }
