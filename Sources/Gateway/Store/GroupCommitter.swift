@@ -14,8 +14,30 @@ public final class GroupCommitter: Sendable {
 
     private struct Pending {
         var writes: [StoreWrite] = []
-        var completions: [OutcomeCompletion] = []
+        var completions: [Waiter] = []
         var committing = false
+
+        /// Adds the waiter; true when the caller must start the drain.
+        mutating func add(_ waiter: Waiter?) -> Bool {
+            if let waiter { completions.append(waiter) }
+            if committing { return false }
+            committing = true
+            return true
+        }
+    }
+
+    /// A completion as its caller gave it: wrapping one kind into the other cost an allocation
+    /// per write.
+    private enum Waiter {
+        case plain(Completion)
+        case outcome(OutcomeCompletion)
+
+        func callAsFunction(_ result: Result<ApplyOutcome, any Error>) {
+            switch self {
+            case .plain(let completion): completion(result.map { _ in () })
+            case .outcome(let completion): completion(result)
+            }
+        }
     }
 
     /// Final states whose charges the store gives back (`[accounts] refund_on`; a reload changes it).
@@ -49,27 +71,29 @@ public final class GroupCommitter: Sendable {
     /// Queues writes; `completion` runs (on a background thread) once they are durable, or with
     /// the error that kept them from being so.
     public func enqueue(_ writes: [StoreWrite], completion: Completion? = nil) {
-        var wrapped: OutcomeCompletion?
-        if let completion {
-            wrapped = { @Sendable result in completion(result.map { _ in () }) }
-        }
-        enqueue(writes, outcome: wrapped)
+        enqueue(writes, waiter: completion.map(Waiter.plain))
     }
 
     /// Like `enqueue(_:completion:)`, for writes whose outcome matters (accepted messages).
     public func enqueue(_ writes: [StoreWrite], outcome completion: OutcomeCompletion?) {
+        enqueue(writes, waiter: completion.map(Waiter.outcome))
+    }
+
+    /// One write, the usual case (a state change, a receipt kept for later): no array of its own.
+    public func enqueue(_ write: StoreWrite, completion: Completion? = nil) {
         let start = state.withLockedValue { pending -> Bool in
-            pending.writes.append(contentsOf: writes)
-            if let completion { pending.completions.append(completion) }
-            if pending.committing { return false }
-            pending.committing = true
-            return true
+            pending.writes.append(write)
+            return pending.add(completion.map(Waiter.plain))
         }
         if start { Task.detached { await self.drain() } }
     }
 
-    public func enqueue(_ write: StoreWrite, completion: Completion? = nil) {
-        enqueue([write], completion: completion)
+    private func enqueue(_ writes: [StoreWrite], waiter: Waiter?) {
+        let start = state.withLockedValue { pending -> Bool in
+            pending.writes.append(contentsOf: writes)
+            return pending.add(waiter)
+        }
+        if start { Task.detached { await self.drain() } }
     }
 
     /// Writes `writes` and waits until they are durable.
@@ -88,7 +112,7 @@ public final class GroupCommitter: Sendable {
             if delay > .zero, state.withLockedValue({ $0.writes.count }) < 256 {
                 try? await Task.sleep(for: delay)
             }
-            let batch = state.withLockedValue { pending -> (writes: [StoreWrite], completions: [OutcomeCompletion])? in
+            let batch = state.withLockedValue { pending -> (writes: [StoreWrite], completions: [Waiter])? in
                 if pending.writes.isEmpty && pending.completions.isEmpty {
                     pending.committing = false
                     return nil
@@ -105,12 +129,17 @@ public final class GroupCommitter: Sendable {
             let refundOn = self.refundOn.withLockedValue { $0 }
             do {
                 var outcome = ApplyOutcome()
-                var offset = 0
-                repeat {
-                    let end = min(offset + maximumBatch, batch.writes.count)
-                    outcome.merge(try await store.apply(Array(batch.writes[offset..<end]), refundOn: refundOn))
-                    offset = end
-                } while offset < batch.writes.count
+                if batch.writes.count <= maximumBatch {
+                    // The usual case: the array itself, not a copy of every write in it.
+                    outcome = try await store.apply(batch.writes, refundOn: refundOn)
+                } else {
+                    var offset = 0
+                    repeat {
+                        let end = min(offset + maximumBatch, batch.writes.count)
+                        outcome.merge(try await store.apply(Array(batch.writes[offset..<end]), refundOn: refundOn))
+                        offset = end
+                    } while offset < batch.writes.count
+                }
                 result = .success(outcome)
                 observe?(started.duration(to: .now))
             } catch {
