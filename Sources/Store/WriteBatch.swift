@@ -6,10 +6,11 @@ import GRDB
 /// opened. The hot path: values are bound straight to cached statements through the C API
 /// (`BoundStatement`), and a message's normal life (accepted, routed, submitted, one final
 /// state) is kept as time columns, so each step is one statement on one row: the accept
-/// inserts the message row, which is not written again on the normal path; the first later
-/// step copies the changing columns into the message's narrow `message_state` row, and each
-/// step after that rewrites only that row (schema v7). `open_messages` holds the messages that
-/// have not ended.
+/// inserts the message row, which is not written again on the normal path; the submitted step
+/// starts the message's narrow `message_state` row with what it sets, and the final state
+/// updates that row (schema v7; `message_view` reads a column from it when set). Steps off the
+/// normal path first copy the message row's state into it (`copyState`). `open_messages` holds
+/// the messages that have not ended.
 ///
 /// A transition goes to a time column only when the column can give it back exactly
 /// (`fastPath`) and the row has no later column set yet (the UPDATE's WHERE); otherwise it is
