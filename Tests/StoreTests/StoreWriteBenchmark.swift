@@ -5,7 +5,10 @@ import Testing
 
 /// Prints the CPU cost of the write path; asserts nothing about time. Run it on a release build:
 /// `TERN_STORE_BENCH=1 swift test -c release --filter StoreWriteBenchmark`.
-@Suite("Store write benchmark", .enabled(if: ProcessInfo.processInfo.environment["TERN_STORE_BENCH"] != nil))
+///
+/// Serialized: the figure is the whole process's CPU, so two durabilities measured at once would
+/// each count the other's work (they did, and printed twice the cost).
+@Suite("Store write benchmark", .serialized, .enabled(if: ProcessInfo.processInfo.environment["TERN_STORE_BENCH"] != nil))
 struct StoreWriteBenchmark {
     @Test("normal lifecycle: accept (routed), submitted, delivered in batches of 1,000", arguments: [
         StoreSettings.Durability.full, .normal,
