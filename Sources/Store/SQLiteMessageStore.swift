@@ -192,13 +192,14 @@ public final class SQLiteMessageStore: MessageStore {
     static let correlationByStateSQL = """
         SELECT id FROM message_state WHERE connector = ?1 AND upstream_key = ?2 ORDER BY id DESC LIMIT 1
         """
-    /// The same for a message submitted before schema v7 and not changed since, which has its
-    /// key only in its `messages` row.
+    /// The same for a message whose key is in its `messages` row (submitted before schema v7, or
+    /// stored with its upstream id) and whose state row, if any, has no key of its own and names
+    /// no other connector: what `message_view` shows.
     static let correlationByMessageSQL = """
-        SELECT id FROM messages
-        WHERE connector = ?1 AND upstream_key = ?2 AND upstream_key IS NOT NULL
-        AND NOT EXISTS (SELECT 1 FROM message_state s WHERE s.id = messages.id)
-        ORDER BY id DESC LIMIT 1
+        SELECT m.id FROM messages m LEFT JOIN message_state s ON s.id = m.id
+        WHERE m.connector = ?1 AND m.upstream_key = ?2 AND m.upstream_key IS NOT NULL
+        AND s.upstream_key IS NULL AND COALESCE(s.connector, m.connector) = ?1
+        ORDER BY m.id DESC LIMIT 1
         """
     /// Recovery after a restart: messages to send, oldest first.
     static let awaitingDispatchSQL = """

@@ -215,8 +215,9 @@ struct WriteBatch {
     private mutating func submitAndEnd(_ submitted: MessageTransition, _ ending: MessageTransition) throws -> Bool {
         guard case .done(let kind)? = Self.fastPath(ending) else { return false }
         let id = submitted.messageID.rawValue
-        // As for a submitted step alone: open and without a state row means nothing since the accept.
-        guard try isOpen(id) else { return false }
+        // As for a submitted step alone: open and without a state row means nothing since the
+        // accept; one that names no connector takes the slower way there.
+        guard submitted.connector != nil, try isOpen(id) else { return false }
         let statement = try cached(\.markSubmittedAndDone, """
             INSERT INTO message_state (id, connector, upstream_id, upstream_key, submitted_at,
                 submitted_connector, submitted_upstream_id, state, error_code, done_error_code, done_kind,
@@ -600,14 +601,20 @@ struct WriteBatch {
                 // statement of its own for the check and VALUES for the insert: the same in one
                 // INSERT … SELECT … WHERE EXISTS runs a third more instructions (callgrind).
                 guard try isOpen(id) else { break }
-                let insert = try cached(\.insertSubmittedState, """
-                    INSERT INTO message_state (id, state, connector, upstream_id, upstream_key, updated_at,
-                        submitted_at, submitted_connector, submitted_upstream_id)
-                    VALUES (?1, 'submitted', ?2, ?3, ?4, ?5, ?5, ?2, ?3)
-                    ON CONFLICT (id) DO NOTHING
-                    """)
-                try bindSubmitted(insert, transition, at: at)
-                if try insert.run() > 0 { return true }
+                if transition.connector != nil {
+                    let insert = try cached(\.insertSubmittedState, """
+                        INSERT INTO message_state (id, state, connector, upstream_id, upstream_key, updated_at,
+                            submitted_at, submitted_connector, submitted_upstream_id)
+                        VALUES (?1, 'submitted', ?2, ?3, ?4, ?5, ?5, ?2, ?3)
+                        ON CONFLICT (id) DO NOTHING
+                        """)
+                    try bindSubmitted(insert, transition, at: at)
+                    if try insert.run() > 0 { return true }
+                } else {
+                    // A state row's upstream key is found with its own connector: one that names
+                    // none keeps the message's, copied first.
+                    try copyState(id)
+                }
                 let statement = try cached(\.markSubmitted, """
                     UPDATE message_state SET state = 'submitted', connector = COALESCE(?2, connector),
                         upstream_id = COALESCE(?3, upstream_id), upstream_key = COALESCE(?4, upstream_key),

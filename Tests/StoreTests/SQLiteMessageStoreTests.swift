@@ -267,6 +267,20 @@ struct SQLiteMessageStoreTests {
             #expect(try await store.message(connector: "smsc-a", upstreamIDs: ["77"])?.id == id(42))
             #expect(try await store.textRows("SELECT state, submitted_at, done_at FROM messages WHERE id = 42") == [["routed", nil, nil]])
             #expect(try await store.unfinishedCount() == 0)
+
+            // A message stored with its upstream id (the key in its own row) is still found by
+            // it once its end made its state row; a submit that names no connector keeps the
+            // message's, and its key is found with it.
+            var known = makeMessage(43, state: .acceptedUpstream, connector: "smsc-a")
+            known.upstreamID = "55"
+            try await store.apply([.accept(known), .accept(makeMessage(44, state: .routed, connector: "smsc-b"))])
+            try await store.apply([
+                .transition(MessageTransition(messageID: id(43), state: .delivered, errorCode: 0, detail: "receipt")),
+                .transition(MessageTransition(messageID: id(44), state: .submitted, upstreamID: "66")),
+            ])
+            #expect(try await store.message(connector: "smsc-a", upstreamIDs: ["55"])?.id == id(43))
+            #expect(try await store.message(connector: "smsc-b", upstreamIDs: ["66"])?.id == id(44))
+            #expect(try await store.events(of: id(44)).map(\.state) == [.accepted, .routed, .submitted])
         }
     }
 
