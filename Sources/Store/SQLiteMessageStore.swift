@@ -24,6 +24,28 @@ public final class SQLiteMessageStore: MessageStore {
     /// How long a connection waits for another process's lock (a second gateway, a backup tool)
     /// before a call fails.
     static let busyTimeout: TimeInterval = 10
+
+    /// Waits between two tries at a lock another connection holds (the checkpointer's RESTART,
+    /// another process), up to `busyTimeout` in all. SQLite's own busy handler sleeps 1, 2, 5,
+    /// 10, 15 … ms between tries, so the writer, finding the lock taken by the checkpointer's
+    /// RESTART about twice a second at full load, slept milliseconds past its release, and every
+    /// answer waiting on that commit with it. The first 10 ms are tried every 100 µs, then every
+    /// 10 ms; nil: give up.
+    static func pause(afterTries tries: Int) -> Duration? {
+        let fineTries = 100
+        if tries < fineTries { return .microseconds(100) }
+        let waited = Double(fineTries) * 0.0001 + Double(tries - fineTries) * 0.01
+        return waited + 0.01 <= busyTimeout ? .milliseconds(10) : nil
+    }
+
+    /// The busy handler of every connection to the file.
+    static func waitWhileLocked(_ tries: Int) -> Bool {
+        guard let pause = pause(afterTries: tries) else { return false }
+        let (seconds, attoseconds) = pause.components
+        usleep(UInt32(seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
+        return true
+    }
+
     /// Page cache of the writer connection.
     static let writerCacheKilobytes = 64 * 1024
     /// Every commit writes each page it changed to the WAL, and a message's row is changed in
@@ -50,7 +72,7 @@ public final class SQLiteMessageStore: MessageStore {
 
         var configuration = Configuration()
         configuration.label = "tern.store"
-        configuration.busyMode = .timeout(Self.busyTimeout)
+        configuration.busyMode = .callback(Self.waitWhileLocked)
         configuration.prepareDatabase { db in
             // Runs before GRDB switches the file to WAL, the last moment a new file takes a page
             // size; an existing store keeps the one it was made with (changing it needs a VACUUM).
@@ -105,29 +127,43 @@ public final class SQLiteMessageStore: MessageStore {
 
     public func apply(_ writes: [StoreWrite], refundOn: Set<MessageLifecycle>) async throws -> ApplyOutcome {
         if writes.isEmpty { return ApplyOutcome() }
-        let (skipped, refused) = try await pool.writeWithoutTransaction { db in
-            // IMMEDIATE takes the write lock up front. A deferred transaction that starts
-            // writing while another process holds the lock fails at once instead of waiting
-            // for the busy timeout.
-            var skipped: [MessageID] = []
-            var refused: [MessageID: String] = [:]
-            try db.inTransaction(.immediate) {
-                var batch = try WriteBatch(db, refundOn: refundOn)
-                skipped = try batch.apply(writes)
-                try batch.finish()
-                refused = batch.refusedForCredit
-                return .commit
-            }
-            return (skipped, refused)
+        return try outcome(await pool.writeWithoutTransaction { db in try Self.commit(writes, refundOn: refundOn, db) })
+    }
+
+    public func applyOnCallingThread(_ writes: [StoreWrite], refundOn: Set<MessageLifecycle>) throws -> ApplyOutcome {
+        if writes.isEmpty { return ApplyOutcome() }
+        // GRDB runs a synchronous write on the calling thread once its writer queue is free.
+        return try outcome(pool.writeWithoutTransaction { db in try Self.commit(writes, refundOn: refundOn, db) })
+    }
+
+    /// One batch in one transaction: the writes it skipped (unknown messages) and the messages
+    /// it refused for credit.
+    private static func commit(_ writes: [StoreWrite], refundOn: Set<MessageLifecycle>,
+                               _ db: Database) throws -> (skipped: [MessageID], refused: [MessageID: String]) {
+        // IMMEDIATE takes the write lock up front. A deferred transaction that starts
+        // writing while another process holds the lock fails at once instead of waiting
+        // for the busy timeout.
+        var skipped: [MessageID] = []
+        var refused: [MessageID: String] = [:]
+        try db.inTransaction(.immediate) {
+            var batch = try WriteBatch(db, refundOn: refundOn)
+            skipped = try batch.apply(writes)
+            try batch.finish()
+            refused = batch.refusedForCredit
+            return .commit
         }
-        if !skipped.isEmpty {
+        return (skipped, refused)
+    }
+
+    private func outcome(_ result: (skipped: [MessageID], refused: [MessageID: String])) -> ApplyOutcome {
+        if !result.skipped.isEmpty {
             // Not an error: failing the batch would fail every other message in it for the sake
             // of one that is already gone.
             logger.warning("state changes for unknown messages were ignored", metadata: [
-                "count": "\(skipped.count)", "first": "\(skipped[0])",
+                "count": "\(result.skipped.count)", "first": "\(result.skipped[0])",
             ])
         }
-        return ApplyOutcome(refusedForCredit: refused)
+        return ApplyOutcome(refusedForCredit: result.refused)
     }
 
     // MARK: Messages

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOConcurrencyHelpers
 
@@ -7,30 +8,27 @@ import NIOConcurrencyHelpers
 /// While one batch commits, the next one fills; when the commit returns, the next starts at once.
 /// So under load a transaction carries everything that arrived during the previous one, and when
 /// the gateway is idle a lone message is committed immediately, with no timer in its way.
+///
+/// The commits run on a thread of the committer's own (`tern-writer`), which calls the store on
+/// itself. The store's one writer is the gateway's serial step; when the loop ran as a task,
+/// every commit went to GRDB's queue and came back to the task pool, and on a busy 2-core
+/// machine each of those two hops waited for a thread to be scheduled (BENCHMARKS.md).
 public final class GroupCommitter: Sendable {
     public typealias Completion = @Sendable (Result<Void, any Error>) -> Void
     /// Told what the store did beyond writing (messages refused for credit).
     public typealias OutcomeCompletion = @Sendable (Result<ApplyOutcome, any Error>) -> Void
 
-    private struct Pending {
-        var writes: [StoreWrite] = []
-        var completions: [Waiter] = []
-        var committing = false
-
-        /// Adds the waiter; true when the caller must start the drain.
-        mutating func add(_ waiter: Waiter?) -> Bool {
-            if let waiter { completions.append(waiter) }
-            if committing { return false }
-            committing = true
-            return true
-        }
-    }
-
     /// A completion as its caller gave it: wrapping one kind into the other cost an allocation
     /// per write.
-    private enum Waiter {
+    fileprivate enum Waiter {
         case plain(Completion)
         case outcome(OutcomeCompletion)
+
+        /// The outcome form is the accepted messages' (`TernGateway.accept`), whose clients wait.
+        var answersAClient: Bool {
+            if case .outcome = self { return true }
+            return false
+        }
 
         func callAsFunction(_ result: Result<ApplyOutcome, any Error>) {
             switch self {
@@ -40,33 +38,24 @@ public final class GroupCommitter: Sendable {
         }
     }
 
-    /// Final states whose charges the store gives back (`[accounts] refund_on`; a reload changes it).
-    private let refundOn = NIOLockedValueBox<Set<MessageLifecycle>>([])
-
     public func setRefundStates(_ states: Set<MessageLifecycle>) {
-        refundOn.withLockedValue { $0 = states }
+        writer.refundOn.withLockedValue { $0 = states }
     }
 
-    private let store: any MessageStore
-    private let state = NIOLockedValueBox(Pending())
-    private let logger: Logger
-    /// Upper bound of writes per transaction, so one commit stays short.
-    private let maximumBatch: Int
-    /// How long a small batch may wait for company (`commit_delay_ms`): fewer, larger
-    /// transactions (and fsyncs) at moderate load, for that much more latency.
-    private let delay: Duration
+    private let writer: Writer
 
-    /// Told how long each commit took (metrics).
-    private let observe: (@Sendable (Duration) -> Void)?
-
+    /// `maximumBatch` bounds the writes of one transaction, so one commit stays short; `delay`
+    /// (`commit_delay_ms`) is how long a small batch may wait for company: fewer, larger
+    /// transactions (and fsyncs) at moderate load, for that much more latency. `observe` is told
+    /// how long each commit took (metrics).
     public init(store: any MessageStore, logger: Logger, maximumBatch: Int = 20_000, delay: Duration = .zero,
                 observe: (@Sendable (Duration) -> Void)? = nil) {
-        self.observe = observe
-        self.store = store
-        self.logger = logger
-        self.maximumBatch = maximumBatch
-        self.delay = delay
+        writer = Writer(store: store, logger: logger, maximumBatch: maximumBatch, delay: delay, observe: observe)
+        writer.start()
     }
+
+    /// The thread ends once everything queued is durable.
+    deinit { writer.finish() }
 
     /// Queues writes; `completion` runs (on a background thread) once they are durable, or with
     /// the error that kept them from being so.
@@ -81,19 +70,11 @@ public final class GroupCommitter: Sendable {
 
     /// One write, the usual case (a state change, a receipt kept for later): no array of its own.
     public func enqueue(_ write: StoreWrite, completion: Completion? = nil) {
-        let start = state.withLockedValue { pending -> Bool in
-            pending.writes.append(write)
-            return pending.add(completion.map(Waiter.plain))
-        }
-        if start { Task.detached { await self.drain() } }
+        writer.add(completion.map(Waiter.plain)) { $0.append(write) }
     }
 
     private func enqueue(_ writes: [StoreWrite], waiter: Waiter?) {
-        let start = state.withLockedValue { pending -> Bool in
-            pending.writes.append(contentsOf: writes)
-            return pending.add(waiter)
-        }
-        if start { Task.detached { await self.drain() } }
+        writer.add(waiter) { $0.append(contentsOf: writes) }
     }
 
     /// Writes `writes` and waits until they are durable.
@@ -105,51 +86,122 @@ public final class GroupCommitter: Sendable {
 
     /// Waits until everything queued before the call is durable.
     public func flush() async throws { try await commit([]) }
+}
 
-    private func drain() async {
-        while true {
-            // A batch that is already large goes at once; only a small one waits for more.
-            if delay > .zero, state.withLockedValue({ $0.writes.count }) < 256 {
-                try? await Task.sleep(for: delay)
+/// The committer's thread and the queue it drains; everything mutable is guarded by `condition`.
+private final class Writer: @unchecked Sendable {
+    /// Final states whose charges the store gives back (`[accounts] refund_on`; a reload changes it).
+    let refundOn = NIOLockedValueBox<Set<MessageLifecycle>>([])
+
+    private let store: any MessageStore
+    private let logger: Logger
+    private let maximumBatch: Int
+    private let delay: Duration
+    private let observe: (@Sendable (Duration) -> Void)?
+
+    private let condition = NSCondition()
+    private var writes: [StoreWrite] = []
+    private var waiters: [GroupCommitter.Waiter] = []
+    /// The thread waits for work: the next `add` signals it (and only that one: a signal is a
+    /// system call, and under load the thread is never waiting).
+    private var idle = false
+    /// The committer is gone: the thread ends once the queue is empty.
+    private var finishing = false
+
+    init(store: any MessageStore, logger: Logger, maximumBatch: Int, delay: Duration,
+         observe: (@Sendable (Duration) -> Void)?) {
+        self.store = store
+        self.logger = logger
+        self.maximumBatch = maximumBatch
+        self.delay = delay
+        self.observe = observe
+    }
+
+    func start() {
+        // The thread holds the writer until `run` returns, so what is queued outlives the committer.
+        let thread = Thread { self.run() }
+        thread.start()
+    }
+
+    func add(_ waiter: GroupCommitter.Waiter?, _ append: (inout [StoreWrite]) -> Void) {
+        condition.lock()
+        append(&writes)
+        if let waiter { waiters.append(waiter) }
+        let wake = idle
+        idle = false
+        condition.unlock()
+        if wake { condition.signal() }
+    }
+
+    func finish() {
+        condition.lock()
+        finishing = true
+        let wake = idle
+        idle = false
+        condition.unlock()
+        if wake { condition.signal() }
+    }
+
+    private func run() {
+        Thread.current.name = "tern-writer"
+        while let batch = next() { commit(batch.writes, batch.waiters) }
+    }
+
+    /// The next batch: everything queued, once there is something (an empty flush counts).
+    private func next() -> (writes: [StoreWrite], waiters: [GroupCommitter.Waiter])? {
+        condition.lock()
+        defer { condition.unlock() }
+        while writes.isEmpty && waiters.isEmpty {
+            if finishing { return nil }
+            idle = true
+            condition.wait()
+        }
+        idle = false
+        // A batch that is already large goes at once; only a small one waits for more.
+        if delay > .zero, writes.count < 256 {
+            let deadline = Date(timeIntervalSinceNow: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            // Nothing signals while `idle` is false: this returns at the deadline (or spuriously).
+            while condition.wait(until: deadline) {}
+        }
+        let batch = (writes, waiters)
+        writes = []
+        writes.reserveCapacity(min(batch.0.count, maximumBatch))
+        waiters = []
+        return batch
+    }
+
+    private func commit(_ writes: [StoreWrite], _ waiters: [GroupCommitter.Waiter]) {
+        let started = ContinuousClock.now
+        let refundOn = self.refundOn.withLockedValue { $0 }
+        let result: Result<ApplyOutcome, any Error>
+        do {
+            var outcome = ApplyOutcome()
+            if writes.count <= maximumBatch {
+                // The usual case: the array itself, not a copy of every write in it.
+                outcome = try store.applyOnCallingThread(writes, refundOn: refundOn)
+            } else {
+                var offset = 0
+                repeat {
+                    let end = min(offset + maximumBatch, writes.count)
+                    outcome.merge(try store.applyOnCallingThread(Array(writes[offset..<end]), refundOn: refundOn))
+                    offset = end
+                } while offset < writes.count
             }
-            let batch = state.withLockedValue { pending -> (writes: [StoreWrite], completions: [Waiter])? in
-                if pending.writes.isEmpty && pending.completions.isEmpty {
-                    pending.committing = false
-                    return nil
-                }
-                let batch = (pending.writes, pending.completions)
-                pending.writes = []
-                pending.writes.reserveCapacity(min(batch.0.count, maximumBatch))
-                pending.completions = []
-                return batch
+            result = .success(outcome)
+            observe?(started.duration(to: .now))
+        } catch {
+            logger.error("store commit failed", metadata: ["writes": "\(writes.count)", "error": "\(error)"])
+            result = .failure(error)
+        }
+        // The next commit starts at once: what the completions do (answer clients, hand
+        // messages to connectors, build receipts) runs beside it instead of ahead of it.
+        // Accepted messages' completions first: their clients are waiting for these answers,
+        // while state changes only lead to work (receipts) that nobody is timing yet.
+        if !waiters.isEmpty {
+            Task {
+                for waiter in waiters where waiter.answersAClient { waiter(result) }
+                for waiter in waiters where !waiter.answersAClient { waiter(result) }
             }
-            guard let batch else { return }
-            let result: Result<ApplyOutcome, any Error>
-            let started = ContinuousClock.now
-            let refundOn = self.refundOn.withLockedValue { $0 }
-            do {
-                var outcome = ApplyOutcome()
-                if batch.writes.count <= maximumBatch {
-                    // The usual case: the array itself, not a copy of every write in it.
-                    outcome = try await store.apply(batch.writes, refundOn: refundOn)
-                } else {
-                    var offset = 0
-                    repeat {
-                        let end = min(offset + maximumBatch, batch.writes.count)
-                        outcome.merge(try await store.apply(Array(batch.writes[offset..<end]), refundOn: refundOn))
-                        offset = end
-                    } while offset < batch.writes.count
-                }
-                result = .success(outcome)
-                observe?(started.duration(to: .now))
-            } catch {
-                logger.error("store commit failed", metadata: ["writes": "\(batch.writes.count)", "error": "\(error)"])
-                result = .failure(error)
-            }
-            // The next commit starts at once: what the completions do (answer clients, hand
-            // messages to connectors, build receipts) runs beside it instead of ahead of it.
-            let completions = batch.completions
-            Task { for completion in completions { completion(result) } }
         }
     }
 }

@@ -19,6 +19,12 @@ public protocol MessageStore: Sendable {
     /// the outcome. A message reaching a state in `refundOn` gives its charges back.
     func apply(_ writes: [StoreWrite], refundOn: Set<MessageLifecycle>) async throws -> ApplyOutcome
 
+    /// `apply(_:refundOn:)` on the calling thread, which it blocks until the batch is durable.
+    /// The group committer calls it from a thread of its own: the store's one writer is the
+    /// gateway's serial step, and a hop to another thread and back between two batches waits
+    /// to be scheduled on a busy machine. Never call it from an event loop or a task.
+    func applyOnCallingThread(_ writes: [StoreWrite], refundOn: Set<MessageLifecycle>) throws -> ApplyOutcome
+
     // MARK: Messages
 
     func message(_ id: MessageID) async throws -> Message?
