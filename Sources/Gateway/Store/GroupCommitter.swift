@@ -157,11 +157,13 @@ private final class Writer: @unchecked Sendable {
             condition.wait()
         }
         idle = false
-        // A batch that is already large goes at once; only a small one waits for more.
+        // A batch that is already large goes at once; only a small one waits for more. A plain
+        // sleep, not a timed wait on the condition: that takes a wall-clock deadline, which a
+        // step of the system clock would stretch. Nothing needs to wake the thread meanwhile.
         if delay > .zero, writes.count < 256 {
-            let deadline = Date(timeIntervalSinceNow: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
-            // Nothing signals while `idle` is false: this returns at the deadline (or spuriously).
-            while condition.wait(until: deadline) {}
+            condition.unlock()
+            Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+            condition.lock()
         }
         let batch = (writes, waiters)
         writes = []
