@@ -13,8 +13,9 @@ import Logging
 /// (one writer connection, concurrent readers that never wait for it).
 ///
 /// Dates are stored as REAL seconds since 1970, byte strings as BLOBs, states as their raw names.
-/// Every call runs on GRDB's own queues through its async API, so callers on NIO event loops
-/// are never blocked.
+/// Every call but one runs on GRDB's own queues through its async API, so callers on NIO event
+/// loops are never blocked. The exception, `applyOnCallingThread`, is the group committer's: it
+/// commits on the committer's own thread.
 public final class SQLiteMessageStore: MessageStore {
     let pool: DatabasePool
     /// Checkpoints the log off the commit path.
