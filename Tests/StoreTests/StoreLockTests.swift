@@ -41,7 +41,8 @@ struct StoreLockTests {
                 }
             }
             holder.start()
-            locked.wait()
+            // Bounded: a holder that could not take the lock never signals.
+            try #require(locked.wait(timeout: .now() + 5) == .success)
             // The group committer's way: on a thread that is no task's. Without a busy handler
             // that waits, this fails at once with SQLITE_BUSY.
             let outcome = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ApplyOutcome, any Error>) in
