@@ -21,15 +21,6 @@ struct GroupCommitterTests {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// A large batch (messages 10,001–30,000) that holds the store's writer for a while; the
-    /// task ends when it is committed.
-    static func holdTheWriter(_ store: SQLiteMessageStore) async throws -> Task<ApplyOutcome, any Error> {
-        let large = (10_001...30_000).map { StoreWrite.accept(Self.message(Int64($0))) }
-        let holding = Task { try await store.apply(large) }
-        try await Task.sleep(for: .milliseconds(20))
-        return holding
-    }
-
     @Test("writes from many callers share transactions; each completion runs after its writes are durable")
     func groups() async throws {
         try await Self.withStore { store in
@@ -68,9 +59,11 @@ struct GroupCommitterTests {
     @Test("a committer released with writes queued still commits them before its thread ends")
     func releasedCommitterFinishesItsQueue() async throws {
         try await Self.withStore { store in
-            // The committer's first commit waits for the store, and the writes after it are
-            // still queued when the committer is released.
-            let holding = try await Self.holdTheWriter(store)
+            // A large batch holds the store's writer, so the committer's first commit waits for
+            // it and the writes after it are still queued when the committer is released.
+            let large = (10_001...30_000).map { StoreWrite.accept(Self.message(Int64($0))) }
+            let holding = Task { try await store.apply(large) }
+            try await Task.sleep(for: .milliseconds(20))
             var committer: GroupCommitter? = GroupCommitter(store: store, logger: Logger(label: "test"))
             for id in 1...200 {
                 committer?.enqueue([.accept(Self.message(Int64(id)))])
@@ -91,12 +84,11 @@ struct GroupCommitterTests {
     @Test("in one batch, the accepted messages' completions (their clients wait) run before the state changes'")
     func answersFirst() async throws {
         try await Self.withStore { store in
-            // The committer's first commit waits for the store, and the four writes below
-            // queue up behind that one as one batch.
-            let holding = try await Self.holdTheWriter(store)
-            let committer = GroupCommitter(store: store, logger: Logger(label: "test"))
-            committer.enqueue([.accept(Self.message(1))])
-            try await Task.sleep(for: .milliseconds(20))
+            // A small batch waits a second for company (`commit_delay_ms`): the four writes,
+            // queued right after each other, are one batch. (Holding the store's writer with a
+            // large batch instead was not enough on a loaded machine: that batch could end
+            // before the first of the four came.)
+            let committer = GroupCommitter(store: store, logger: Logger(label: "test"), delay: .seconds(1))
             let order = NIOLockedValueBox<[Int64]>([])
             for id: Int64 in 2...5 {
                 let record: @Sendable (Result<ApplyOutcome, any Error>) -> Void = { _ in order.withLockedValue { $0.append(id) } }
@@ -106,7 +98,6 @@ struct GroupCommitterTests {
                     committer.enqueue([.accept(Self.message(id))], outcome: record)
                 }
             }
-            try await holding.value
             try await committer.flush()
             // Bounded: the completions run on a task of their own after the commit.
             for _ in 0..<200 where order.withLockedValue({ $0.count }) < 4 {
