@@ -277,7 +277,8 @@ extension SQLiteMessageStore {
                 INSERT INTO open_messages (id) SELECT id FROM messages WHERE unfinished IS NOT NULL;
                 -- Only the messages still open can change, and their rows may have later steps
                 -- set already: those copy their state now, so that a message without a state
-                -- row is always one whose row has only its accept in it.
+                -- row is always one whose row has only its accept in it. Written out rather than
+                -- shared with WriteBatch.copyState: a migration keeps the SQL it shipped with.
                 INSERT INTO message_state (id, state, connector, upstream_id, upstream_key, attempts, error_code,
                     updated_at, routed_at, routed_connector, submitted_at, submitted_connector, submitted_upstream_id,
                     done_at, done_kind, done_error_code)

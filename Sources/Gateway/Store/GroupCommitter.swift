@@ -24,7 +24,7 @@ public final class GroupCommitter: Sendable {
         case plain(Completion)
         case outcome(OutcomeCompletion)
 
-        /// The outcome form is the accepted messages' (`TernGateway.accept`), whose clients wait.
+        /// The outcome form is for accepted messages (`enqueue(_:outcome:)`), whose clients wait.
         var answersAClient: Bool {
             if case .outcome = self { return true }
             return false
@@ -63,7 +63,9 @@ public final class GroupCommitter: Sendable {
         enqueue(writes, waiter: completion.map(Waiter.plain))
     }
 
-    /// Like `enqueue(_:completion:)`, for writes whose outcome matters (accepted messages).
+    /// Like `enqueue(_:completion:)`, for accepted messages: the outcome says which the store
+    /// refused for credit, and these completions run first in their batch, before any plain
+    /// one, because a client is waiting for each of their answers.
     public func enqueue(_ writes: [StoreWrite], outcome completion: OutcomeCompletion?) {
         enqueue(writes, waiter: completion.map(Waiter.outcome))
     }
