@@ -21,6 +21,8 @@ struct WriteBatch {
     private let connection: SQLiteConnection
     /// Fetched once per batch: `cachedStatement(sql:)` hashes the whole SQL text on every call.
     private var insertMessage: BoundStatement?
+    private var insertMessages4: BoundStatement?
+    private var insertMessages16: BoundStatement?
     private var insertEvent: BoundStatement?
     private var updateState: BoundStatement?
     private var markRouted: BoundStatement?
@@ -32,6 +34,8 @@ struct WriteBatch {
     private var insertDoneState: BoundStatement?
     private var copyState: BoundStatement?
     private var openMessage: BoundStatement?
+    private var openMessages4: BoundStatement?
+    private var openMessages16: BoundStatement?
     private var closeMessage: BoundStatement?
     private var accountOfMessage: BoundStatement?
     private var replaceMessage: BoundStatement?
@@ -115,6 +119,55 @@ struct WriteBatch {
             """
     }
 
+    /// Accepted messages whose rows are not written yet: they go in INSERTs of up to
+    /// `acceptRowsPerStatement` rows (their `open_messages` entries likewise), so that a
+    /// statement's fixed cost (a cursor on the table and on each of its five indexes, the
+    /// program's start and halt, and SQLite's allocations for them) is paid once for many
+    /// messages. A write that reads or changes one of them writes them all first
+    /// (`writeAccepts(before:)`), and `apply` writes the rest before it returns: no statement
+    /// sees the store without them. Only a plain accept waits; one that needs more than its row
+    /// and its open entry (an event) writes the waiting ones, then itself.
+    private var unwritten: [Message] = []
+    private var unwrittenIDs: Set<Int64> = []
+    static let acceptRowsPerStatement = 16
+    /// Parameters a message row binds (`bind(_:to:from:)`).
+    private static let messageRowParameters: Int32 = 36
+    private static let insertMessageSQL = insertMessagesSQL(rows: 1)
+    private static let insertMessages4SQL = insertMessagesSQL(rows: 4)
+    private static let insertMessages16SQL = insertMessagesSQL(rows: acceptRowsPerStatement)
+    private static let openMessageSQL = openMessagesSQL(rows: 1)
+    private static let openMessages4SQL = openMessagesSQL(rows: 4)
+    private static let openMessages16SQL = openMessagesSQL(rows: acceptRowsPerStatement)
+
+    /// OR FAIL: a statement of many rows inside a transaction otherwise keeps a statement
+    /// journal (each page it changes copied first, so a failing row could undo the rows before
+    /// it); with it the batch of accepts cost more than one row a statement (store bench). A
+    /// failure fails the whole batch's transaction anyway.
+    private static func insertMessagesSQL(rows: Int) -> String {
+        let values = (0..<rows).map { row in
+            let base = row * Int(messageRowParameters)
+            // updated_at is the received time, the row's ?21.
+            let parameters = (1...29).map { base + $0 } + [base + 21] + (30...36).map { base + $0 }
+            return "(" + parameters.map { "?\($0)" }.joined(separator: ", ") + ")"
+        }
+        return """
+            INSERT OR FAIL INTO messages (id, account_id, system_id, service_type,
+                source_ton, source_npi, source_value, destination_ton, destination_npi, destination_value,
+                esm_class, protocol_id, priority, registered_delivery, data_coding, short_message, tlvs,
+                concat_reference, concat_total, concat_sequence, received_at, scheduled_at, expires_at,
+                state, connector, upstream_id, upstream_key, attempts, error_code, updated_at,
+                routed_at, routed_connector, price, reseller_price, reseller_id, campaign, charged)
+            VALUES \(values.joined(separator: ", "))
+            """
+    }
+
+    /// OR IGNORE for the same reason; the key is the table's only constraint, so it ignores
+    /// exactly what `ON CONFLICT (id) DO NOTHING` did.
+    private static func openMessagesSQL(rows: Int) -> String {
+        let values = (1...rows).map { "(?\($0))" }.joined(separator: ", ")
+        return "INSERT OR IGNORE INTO open_messages (id) VALUES \(values)"
+    }
+
     init(_ db: Database, refundOn: Set<MessageLifecycle> = []) throws {
         guard let connection = db.sqliteConnection else { throw StoreError.unavailable("the database connection is closed") }
         self.db = db
@@ -126,6 +179,7 @@ struct WriteBatch {
     /// Writes what the batch gathered for the whole transaction: ledger rows, balances, the
     /// usage rollup.
     mutating func finish() throws {
+        try writeAccepts()
         try writeLedgerRows()
         let changed = balances.all.filter(\.value.changed)
         if !changed.isEmpty {
@@ -174,6 +228,7 @@ struct WriteBatch {
             }
             if let id = try apply(write) { missing.append(id) }
         }
+        try writeAccepts()
         return missing
     }
 
@@ -215,6 +270,7 @@ struct WriteBatch {
     private mutating func submitAndEnd(_ submitted: MessageTransition, _ ending: MessageTransition) throws -> Bool {
         guard case .done(let kind)? = Self.fastPath(ending) else { return false }
         let id = submitted.messageID.rawValue
+        try writeAccepts(before: id)
         // As for a submitted step alone: open and without a state row means nothing since the
         // accept; one that names no connector takes the slower way there.
         guard submitted.connector != nil, try isOpen(id) else { return false }
@@ -484,70 +540,114 @@ struct WriteBatch {
     }
 
     private mutating func insert(_ message: Message) throws {
-        let statement = try cached(\.insertMessage, """
-            INSERT INTO messages (id, account_id, system_id, service_type,
-                source_ton, source_npi, source_value, destination_ton, destination_npi, destination_value,
-                esm_class, protocol_id, priority, registered_delivery, data_coding, short_message, tlvs,
-                concat_reference, concat_total, concat_sequence, received_at, scheduled_at, expires_at,
-                state, connector, upstream_id, upstream_key, attempts, error_code, updated_at,
-                routed_at, routed_connector, price, reseller_price, reseller_id, campaign, charged)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-                ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?21, ?30, ?31, ?32, ?33, ?34, ?35, ?36)
-            """)
-        let receivedAt = message.receivedAt.timeIntervalSince1970
-        try statement.bind(1, message.id.rawValue)
-        try statement.bind(2, message.accountID)
-        try statement.bind(3, message.systemID)
-        try statement.bind(4, message.serviceType)
-        try statement.bind(5, message.source)
-        try statement.bind(8, message.destination)
-        try statement.bind(11, Int(message.esmClass))
-        try statement.bind(12, Int(message.protocolID))
-        try statement.bind(13, Int(message.priority))
-        try statement.bind(14, Int(message.registeredDelivery))
-        try statement.bind(15, Int(message.dataCoding))
-        try statement.bind(16, message.shortMessage)
-        try statement.bind(17, message.tlvs)
-        try statement.bind(18, message.concatenation?.reference)
-        try statement.bind(19, message.concatenation?.total)
-        try statement.bind(20, message.concatenation?.sequence)
-        try statement.bind(21, receivedAt)
-        try statement.bind(22, message.scheduledAt?.timeIntervalSince1970)
-        try statement.bind(23, message.expiresAt?.timeIntervalSince1970)
-        try statement.bind(24, message.state.rawValue)
-        try statement.bind(25, message.connector)
-        try statement.bind(26, message.upstreamID)
-        try bindUpstreamKey(statement, 27, message.upstreamID)
-        try statement.bind(28, message.attempts)
-        try statement.bind(29, message.errorCode)
-        try statement.bind(32, message.price)
-        try statement.bind(33, message.resellerPrice)
-        if let reseller = message.resellerID { try statement.bind(34, reseller) } else { try statement.bindNull(34) }
-        try statement.bind(35, message.campaign)
-        try statement.bind(36, message.charged ? 1 : 0)
-
-        // Routed on arrival (the gateway picks the connector before the write): both steps of
-        // the timeline from this one row.
-        let routedOnArrival = message.state == .routed && message.connector != nil
-            && message.upstreamID == nil && message.errorCode == nil
-        if routedOnArrival {
-            try statement.bind(30, receivedAt)
-            try statement.bind(31, message.connector)
-        } else {
-            try statement.bindNull(30)
-            try statement.bindNull(31)
-        }
-        try statement.run()
-        if !message.state.isFinal { try open(message.id.rawValue) }
-
+        let routedOnArrival = Self.routedOnArrival(message)
         // Anything else a new message already carries is kept as an event after `accepted`, so
         // the timeline still shows the state it arrived in.
-        if !routedOnArrival, message.state != .accepted || message.connector != nil || message.upstreamID != nil
-            || message.errorCode != nil {
+        let needsEvent = !routedOnArrival && (message.state != .accepted || message.connector != nil
+            || message.upstreamID != nil || message.errorCode != nil)
+        if !needsEvent, !message.state.isFinal {
+            unwritten.append(message)
+            unwrittenIDs.insert(message.id.rawValue)
+            if unwritten.count == Self.acceptRowsPerStatement { try writeAccepts() }
+            return
+        }
+        try writeAccepts()
+        let statement = try cached(\.insertMessage, Self.insertMessageSQL)
+        try bind(message, to: statement, from: 1)
+        try statement.run()
+        if !message.state.isFinal { try open(message.id.rawValue) }
+        if needsEvent {
             try appendEvent(MessageEvent(
                 messageID: message.id, at: message.receivedAt, state: message.state, connector: message.connector,
                 upstreamID: message.upstreamID, errorCode: message.errorCode))
         }
+    }
+
+    /// Routed on arrival (the gateway picks the connector before the write): both steps of the
+    /// timeline from the message's row.
+    private static func routedOnArrival(_ message: Message) -> Bool {
+        message.state == .routed && message.connector != nil && message.upstreamID == nil && message.errorCode == nil
+    }
+
+    /// Writes the accepted messages that wait, if `id` is one of them.
+    private mutating func writeAccepts(before id: Int64) throws {
+        if !unwrittenIDs.isEmpty, unwrittenIDs.contains(id) { try writeAccepts() }
+    }
+
+    /// Writes the accepted messages that wait, in their order: as many rows to a statement as
+    /// fit (16, then 4, then 1), their rows first, then their open entries.
+    private mutating func writeAccepts() throws {
+        guard !unwritten.isEmpty else { return }
+        var written = 0
+        while written < unwritten.count {
+            let rows = unwritten.count - written >= Self.acceptRowsPerStatement ? Self.acceptRowsPerStatement
+                : unwritten.count - written >= 4 ? 4 : 1
+            let insert: BoundStatement
+            let open: BoundStatement
+            switch rows {
+            case Self.acceptRowsPerStatement:
+                insert = try cached(\.insertMessages16, Self.insertMessages16SQL)
+                open = try cached(\.openMessages16, Self.openMessages16SQL)
+            case 4:
+                insert = try cached(\.insertMessages4, Self.insertMessages4SQL)
+                open = try cached(\.openMessages4, Self.openMessages4SQL)
+            default:
+                insert = try cached(\.insertMessage, Self.insertMessageSQL)
+                open = try cached(\.openMessage, Self.openMessageSQL)
+            }
+            for row in 0..<rows {
+                try bind(unwritten[written + row], to: insert, from: Int32(row) * Self.messageRowParameters + 1)
+                try open.bind(Int32(row + 1), unwritten[written + row].id.rawValue)
+            }
+            try insert.run()
+            try open.run()
+            written += rows
+        }
+        unwritten.removeAll(keepingCapacity: true)
+        unwrittenIDs.removeAll(keepingCapacity: true)
+    }
+
+    /// Binds a message row's `messageRowParameters` values from parameter `first` on.
+    private func bind(_ message: Message, to statement: BoundStatement, from first: Int32) throws {
+        let base = first - 1
+        let receivedAt = message.receivedAt.timeIntervalSince1970
+        try statement.bind(base + 1, message.id.rawValue)
+        try statement.bind(base + 2, message.accountID)
+        try statement.bind(base + 3, message.systemID)
+        try statement.bind(base + 4, message.serviceType)
+        try statement.bind(base + 5, message.source)
+        try statement.bind(base + 8, message.destination)
+        try statement.bind(base + 11, Int(message.esmClass))
+        try statement.bind(base + 12, Int(message.protocolID))
+        try statement.bind(base + 13, Int(message.priority))
+        try statement.bind(base + 14, Int(message.registeredDelivery))
+        try statement.bind(base + 15, Int(message.dataCoding))
+        try statement.bind(base + 16, message.shortMessage)
+        try statement.bind(base + 17, message.tlvs)
+        try statement.bind(base + 18, message.concatenation?.reference)
+        try statement.bind(base + 19, message.concatenation?.total)
+        try statement.bind(base + 20, message.concatenation?.sequence)
+        try statement.bind(base + 21, receivedAt)
+        try statement.bind(base + 22, message.scheduledAt?.timeIntervalSince1970)
+        try statement.bind(base + 23, message.expiresAt?.timeIntervalSince1970)
+        try statement.bind(base + 24, message.state.rawValue)
+        try statement.bind(base + 25, message.connector)
+        try statement.bind(base + 26, message.upstreamID)
+        try bindUpstreamKey(statement, base + 27, message.upstreamID)
+        try statement.bind(base + 28, message.attempts)
+        try statement.bind(base + 29, message.errorCode)
+        if Self.routedOnArrival(message) {
+            try statement.bind(base + 30, receivedAt)
+            try statement.bind(base + 31, message.connector)
+        } else {
+            try statement.bindNull(base + 30)
+            try statement.bindNull(base + 31)
+        }
+        try statement.bind(base + 32, message.price)
+        try statement.bind(base + 33, message.resellerPrice)
+        if let reseller = message.resellerID { try statement.bind(base + 34, reseller) } else { try statement.bindNull(base + 34) }
+        try statement.bind(base + 35, message.campaign)
+        try statement.bind(base + 36, message.charged ? 1 : 0)
     }
 
     /// Which time column can hold a transition with nothing lost; nil when only an event row can.
@@ -576,6 +676,7 @@ struct WriteBatch {
     /// Returns false when the message does not exist.
     private mutating func apply(_ transition: MessageTransition) throws -> Bool {
         let id = transition.messageID.rawValue
+        try writeAccepts(before: id)
         let at = transition.at.timeIntervalSince1970
         if let path = Self.fastPath(transition) {
             // Each step refuses a message for which this or a later step is already set (a
@@ -726,6 +827,7 @@ struct WriteBatch {
     /// field does in replace_sm (SMPP 3.4 §4.10.1).
     private mutating func replace(_ id: MessageID, shortMessage: [UInt8], expiresAt: Date?, scheduledAt: Date?,
                                   registeredDelivery: UInt8?) throws -> Bool {
+        try writeAccepts(before: id.rawValue)
         let update = try cached(\.replaceMessage, """
             UPDATE messages SET short_message = ?2, expires_at = COALESCE(?3, expires_at),
                 scheduled_at = COALESCE(?4, scheduled_at),
@@ -785,7 +887,7 @@ struct WriteBatch {
 
     /// The message may change state again: a restart picks it up.
     private mutating func open(_ id: Int64) throws {
-        let statement = try cached(\.openMessage, "INSERT INTO open_messages (id) VALUES (?1) ON CONFLICT (id) DO NOTHING")
+        let statement = try cached(\.openMessage, Self.openMessageSQL)
         try statement.bind(1, id)
         try statement.run()
     }

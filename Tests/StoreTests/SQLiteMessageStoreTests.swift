@@ -451,6 +451,53 @@ struct SQLiteMessageStoreTests {
         }
     }
 
+    @Test("accepts written many to a statement: every length of run is stored whole and open, and a step about one still waiting in the batch finds it",
+          arguments: [1, 3, 4, 5, 15, 16, 17, 21, 37])
+    func acceptsManyToAStatement(_ count: Int) async throws {
+        try await withStore { store in
+            var messages: [Message] = []
+            var writes: [StoreWrite] = []
+            let submittedID = MessageID(rawValue: Int64((count + 1) / 2) << 22)
+            for index in 1...count {
+                var message = makeMessage(Int64(index) << 22, destination: "4477009\(index)")
+                // Both plain kinds wait to be written: routed on arrival, and accepted bare.
+                if index.isMultiple(of: 2) {
+                    message.state = .routed
+                    message.connector = "smsc-a"
+                }
+                messages.append(message)
+                writes.append(.accept(message))
+                // A step about a message accepted earlier in this batch, whose row may still wait.
+                if message.id == submittedID {
+                    writes.append(.transition(MessageTransition(messageID: submittedID, at: time(7), state: .submitted,
+                                                                connector: "smsc-a", upstreamID: "77")))
+                }
+            }
+            // One that arrives with more than its row (an event) writes those before it first;
+            // last but one, after the step above.
+            var carried = makeMessage(Int64(count + 1) << 22)
+            carried.state = .routed
+            carried.connector = "smsc-b"
+            carried.errorCode = 0x58
+            messages.append(carried)
+            writes.insert(.accept(carried), at: writes.count - 1)
+
+            try await store.apply(writes)
+            for message in messages where message.id != submittedID {
+                #expect(try await store.message(message.id) == message)
+            }
+            let submitted = try #require(try await store.message(submittedID))
+            #expect(submitted.state == .submitted)
+            #expect(submitted.upstreamID == "77")
+            #expect(try await store.message(connector: "smsc-a", upstreamIDs: ["77"])?.id == submittedID)
+            #expect(try await store.events(of: carried.id).map(\.state) == [.accepted, .routed])
+            // Open: every one of them is still to be sent, or awaits its receipt.
+            let awaiting = try await store.messagesAwaitingDispatch(limit: 100)
+            #expect(awaiting.map(\.id) == messages.map(\.id).filter { $0 != submittedID }.sorted { $0.rawValue < $1.rawValue })
+            #expect(try await store.messagesAwaitingReceipt(connector: "smsc-a", limit: 10).map(\.id) == [submittedID])
+        }
+    }
+
     @Test("a batch with a failing write leaves nothing of itself behind")
     func atomicBatch() async throws {
         try await withStore { store in

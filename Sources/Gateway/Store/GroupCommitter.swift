@@ -13,6 +13,15 @@ import NIOConcurrencyHelpers
 /// itself. The store's one writer is the gateway's serial step; when the loop ran as a task,
 /// every commit went to GRDB's queue and came back to the task pool, and on a busy 2-core
 /// machine each of those two hops waited for a thread to be scheduled (BENCHMARKS.md).
+///
+/// Accepted messages (`enqueue(_:outcome:)`, a client waits for each answer) go in every
+/// commit. Everything else (state changes, receipts kept, flushes) goes in every other commit
+/// while accepts keep coming: a commit that carries only accepts is a fraction of one that
+/// carries the state changes too, so under load an accept seldom waits for a long commit and
+/// then another. Nothing in the second lane can be about a message of the first that is not
+/// durable yet (its state changes start only once its accept is), so taking an accept ahead of
+/// changes queued before it orders only writes that were concurrent anyway; each lane keeps its
+/// own order.
 public final class GroupCommitter: Sendable {
     public typealias Completion = @Sendable (Result<Void, any Error>) -> Void
     /// Told what the store did beyond writing (messages refused for credit).
@@ -72,11 +81,11 @@ public final class GroupCommitter: Sendable {
 
     /// One write, the usual case (a state change, a receipt kept for later): no array of its own.
     public func enqueue(_ write: StoreWrite, completion: Completion? = nil) {
-        writer.add(completion.map(Waiter.plain)) { $0.append(write) }
+        writer.add(completion.map(Waiter.plain), lane: .changes) { $0.append(write) }
     }
 
     private func enqueue(_ writes: [StoreWrite], waiter: Waiter?) {
-        writer.add(waiter) { $0.append(contentsOf: writes) }
+        writer.add(waiter, lane: waiter?.answersAClient == true ? .accepts : .changes) { $0.append(contentsOf: writes) }
     }
 
     /// Writes `writes` and waits until they are durable.
@@ -102,8 +111,7 @@ private final class Writer: @unchecked Sendable {
     private let observe: (@Sendable (Duration) -> Void)?
 
     private let condition = NSCondition()
-    private var writes: [StoreWrite] = []
-    private var waiters: [GroupCommitter.Waiter] = []
+    private var queue = CommitLanes<GroupCommitter.Waiter>()
     /// The thread waits for work: the next `add` signals it (and only that one: a signal is a
     /// system call, and under load the thread is never waiting).
     private var idle = false
@@ -125,10 +133,10 @@ private final class Writer: @unchecked Sendable {
         thread.start()
     }
 
-    func add(_ waiter: GroupCommitter.Waiter?, _ append: (inout [StoreWrite]) -> Void) {
+    func add(_ waiter: GroupCommitter.Waiter?, lane: CommitLanes<GroupCommitter.Waiter>.Name,
+             _ append: (inout [StoreWrite]) -> Void) {
         condition.lock()
-        append(&writes)
-        if let waiter { waiters.append(waiter) }
+        queue.add(waiter, to: lane, append)
         let wake = idle
         idle = false
         condition.unlock()
@@ -149,11 +157,11 @@ private final class Writer: @unchecked Sendable {
         while let batch = next() { commit(batch.writes, batch.waiters) }
     }
 
-    /// The next batch: everything queued, once there is something (an empty flush counts).
-    private func next() -> (writes: [StoreWrite], waiters: [GroupCommitter.Waiter])? {
+    /// The next batch, once there is something (an empty flush counts).
+    private func next() -> CommitLanes<GroupCommitter.Waiter>.Batch? {
         condition.lock()
         defer { condition.unlock() }
-        while writes.isEmpty && waiters.isEmpty {
+        while queue.isEmpty {
             if finishing { return nil }
             idle = true
             condition.wait()
@@ -162,16 +170,12 @@ private final class Writer: @unchecked Sendable {
         // A batch that is already large goes at once; only a small one waits for more. A plain
         // sleep, not a timed wait on the condition: that takes a wall-clock deadline, which a
         // step of the system clock would stretch. Nothing needs to wake the thread meanwhile.
-        if delay > .zero, writes.count < 256 {
+        if delay > .zero, queue.writeCount < 256 {
             condition.unlock()
             Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
             condition.lock()
         }
-        let batch = (writes, waiters)
-        writes = []
-        writes.reserveCapacity(min(batch.0.count, maximumBatch))
-        waiters = []
-        return batch
+        return queue.take()
     }
 
     private func commit(_ writes: [StoreWrite], _ waiters: [GroupCommitter.Waiter]) {
@@ -202,10 +206,65 @@ private final class Writer: @unchecked Sendable {
         // Accepted messages' completions first: their clients are waiting for these answers,
         // while state changes only lead to work (receipts) that nobody is timing yet.
         if !waiters.isEmpty {
-            Task {
-                for waiter in waiters where waiter.answersAClient { waiter(result) }
-                for waiter in waiters where !waiter.answersAClient { waiter(result) }
-            }
+            // In lane order: the accepts' first.
+            Task { for waiter in waiters { waiter(result) } }
         }
+    }
+}
+
+/// What the committer has queued, in its two lanes (see `GroupCommitter`), and which of them the
+/// next commit takes. `Waiter` is whatever a caller waits with; the lanes only carry them.
+struct CommitLanes<Waiter> {
+    enum Name { case accepts, changes }
+
+    /// One commit's writes, the accepts' first, and their waiters in the same order.
+    struct Batch {
+        var writes: [StoreWrite] = []
+        var waiters: [Waiter] = []
+        var isEmpty: Bool { writes.isEmpty && waiters.isEmpty }
+
+        /// Everything in it, leaving it empty with room for as many.
+        mutating func takeAll() -> Batch {
+            let taken = self
+            writes = []
+            writes.reserveCapacity(taken.writes.count)
+            waiters = []
+            return taken
+        }
+    }
+
+    private var accepts = Batch()
+    private var changes = Batch()
+    /// The last commit took the changes: while accepts wait, the next one takes only them.
+    private var changesWentLast = false
+
+    var isEmpty: Bool { accepts.isEmpty && changes.isEmpty }
+    var writeCount: Int { accepts.writes.count + changes.writes.count }
+
+    mutating func add(_ waiter: Waiter?, to lane: Name, _ append: (inout [StoreWrite]) -> Void) {
+        switch lane {
+        case .accepts:
+            append(&accepts.writes)
+            if let waiter { accepts.waiters.append(waiter) }
+        case .changes:
+            append(&changes.writes)
+            if let waiter { changes.waiters.append(waiter) }
+        }
+    }
+
+    /// The next commit: every accept queued, and the changes too unless the last commit took
+    /// them and accepts are waiting. Changes therefore wait for at most one commit of accepts.
+    mutating func take() -> Batch {
+        var batch = accepts.takeAll()
+        guard batch.isEmpty || !changesWentLast else {
+            changesWentLast = false
+            return batch
+        }
+        let taken = changes.takeAll()
+        changesWentLast = !taken.isEmpty
+        guard !batch.isEmpty else { return taken }
+        batch.writes.append(contentsOf: taken.writes)
+        batch.waiters.append(contentsOf: taken.waiters)
+        return batch
     }
 }
