@@ -498,6 +498,53 @@ struct SQLiteMessageStoreTests {
         }
     }
 
+    @Test("a batch of submitted steps: each message ends up submitted, a later step about one follows it, and a message past its accept or missing is handled on its own",
+          arguments: [1, 4, 5, 16, 17, 21, 37])
+    func batchOfSubmits(_ count: Int) async throws {
+        try await withStore { store in
+            let messages = (1...count).map { index in
+                var message = makeMessage(Int64(index) << 22, destination: "4477009\(index)")
+                message.state = .routed
+                message.connector = "smsc-a"
+                return message
+            }
+            try await store.apply(messages.map(StoreWrite.accept))
+            // One message already past its accept (a retry): its state row exists.
+            let retried = messages[count / 2].id
+            try await store.apply([.transition(MessageTransition(messageID: retried, at: time(5), state: .retrying,
+                                                                 connector: "smsc-a", errorCode: 0x58, detail: "throttled"))])
+            let unknown = MessageID(rawValue: 999 << 22)
+            let later = messages[0].id
+            var writes: [StoreWrite] = []
+            for (index, message) in messages.enumerated() {
+                writes.append(.transition(MessageTransition(messageID: message.id, at: time(10), state: .submitted,
+                                                            connector: "smsc-a", upstreamID: "\(9000 + index)")))
+                if index == count / 3 {
+                    writes.append(.transition(MessageTransition(messageID: unknown, at: time(10), state: .submitted,
+                                                                connector: "smsc-a", upstreamID: "1")))
+                }
+            }
+            // A step about a message submitted earlier in the same batch.
+            writes.append(.transition(MessageTransition(messageID: later, at: time(11), state: .retrying,
+                                                        connector: "smsc-a", errorCode: 0x14, detail: "queue full")))
+            try await store.apply(writes)
+
+            for (index, message) in messages.enumerated() {
+                let stored = try #require(try await store.message(message.id))
+                #expect(stored.state == (message.id == later ? .retrying : .submitted))
+                #expect(stored.upstreamID == "\(9000 + index)")
+                #expect(try await store.message(connector: "smsc-a", upstreamIDs: ["\(9000 + index)"])?.id == message.id)
+            }
+            #expect(try await store.message(unknown) == nil)
+            // With one message, the retried one and the later one are the same.
+            if count > 1 {
+                #expect(try await store.message(retried)?.attempts == 1)
+                #expect(try await store.events(of: later).map(\.state) == [.accepted, .routed, .submitted, .retrying])
+                #expect(try await store.events(of: retried).map(\.state) == [.accepted, .routed, .retrying, .submitted])
+            }
+        }
+    }
+
     @Test("a batch with a failing write leaves nothing of itself behind")
     func atomicBatch() async throws {
         try await withStore { store in
