@@ -281,7 +281,7 @@ struct WriteBatch {
             VALUES (?1, ?2, ?3, ?4, ?5, ?2, ?3, ?6, ?7, ?7, ?8, ?9, ?9)
             ON CONFLICT (id) DO NOTHING
             """)
-        try bindSubmitted(statement, submitted, at: submitted.at.timeIntervalSince1970)
+        try Self.bindSubmitted(statement, submitted, at: submitted.at.timeIntervalSince1970)
         try statement.bind(6, ending.state.rawValue)
         try statement.bind(7, ending.errorCode)
         try statement.bind(8, kind)
@@ -553,7 +553,7 @@ struct WriteBatch {
         }
         try writeAccepts()
         let statement = try cached(\.insertMessage, Self.insertMessageSQL)
-        try bind(message, to: statement, from: 1)
+        try Self.bind(message, to: statement, from: 1)
         try statement.run()
         if !message.state.isFinal { try open(message.id.rawValue) }
         if needsEvent {
@@ -596,7 +596,7 @@ struct WriteBatch {
                 open = try cached(\.openMessage, Self.openMessageSQL)
             }
             for row in 0..<rows {
-                try bind(unwritten[written + row], to: insert, from: Int32(row) * Self.messageRowParameters + 1)
+                try Self.bind(unwritten[written + row], to: insert, from: Int32(row) * Self.messageRowParameters + 1)
                 try open.bind(Int32(row + 1), unwritten[written + row].id.rawValue)
             }
             try insert.run()
@@ -607,8 +607,10 @@ struct WriteBatch {
         unwrittenIDs.removeAll(keepingCapacity: true)
     }
 
-    /// Binds a message row's `messageRowParameters` values from parameter `first` on.
-    private func bind(_ message: Message, to statement: BoundStatement, from first: Int32) throws {
+    /// Binds a message row's `messageRowParameters` values from parameter `first` on. Static, as
+    /// the other binding helpers: called on `self` from a mutating method, an instance method
+    /// copied the whole batch (its thirty-odd statements) for every message (perf).
+    private static func bind(_ message: Message, to statement: BoundStatement, from first: Int32) throws {
         let base = first - 1
         let receivedAt = message.receivedAt.timeIntervalSince1970
         try statement.bind(base + 1, message.id.rawValue)
@@ -633,7 +635,7 @@ struct WriteBatch {
         try statement.bind(base + 24, message.state.rawValue)
         try statement.bind(base + 25, message.connector)
         try statement.bind(base + 26, message.upstreamID)
-        try bindUpstreamKey(statement, base + 27, message.upstreamID)
+        try Self.bindUpstreamKey(statement, base + 27, message.upstreamID)
         try statement.bind(base + 28, message.attempts)
         try statement.bind(base + 29, message.errorCode)
         if Self.routedOnArrival(message) {
@@ -711,7 +713,7 @@ struct WriteBatch {
                         VALUES (?1, 'submitted', ?2, ?3, ?4, ?5, ?5, ?2, ?3)
                         ON CONFLICT (id) DO NOTHING
                         """)
-                    try bindSubmitted(insert, transition, at: at)
+                    try Self.bindSubmitted(insert, transition, at: at)
                     if try insert.run() > 0 { return true }
                 } else {
                     // A state row's upstream key is found with its own connector: one that names
@@ -724,7 +726,7 @@ struct WriteBatch {
                         submitted_connector = ?2, submitted_upstream_id = ?3, submitted_at = ?5, updated_at = ?5
                     WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL
                     """)
-                try bindSubmitted(statement, transition, at: at)
+                try Self.bindSubmitted(statement, transition, at: at)
                 if try statement.run() > 0 { return true }
             case .done(let kind):
                 // Taking the message out of `open_messages` first is the check that it was open.
@@ -786,7 +788,7 @@ struct WriteBatch {
         try statement.bind(2, transition.state.rawValue)
         try statement.bind(3, transition.connector)
         try statement.bind(4, transition.upstreamID)
-        try bindUpstreamKey(statement, 5, transition.upstreamID)
+        try Self.bindUpstreamKey(statement, 5, transition.upstreamID)
         try statement.bind(6, transition.errorCode)
         try statement.bind(7, transition.state == .retrying ? 1 : 0)
         try statement.bind(8, at)
@@ -907,17 +909,17 @@ struct WriteBatch {
     }
 
     /// A submitted step's values: ?1 the message, ?2 connector, ?3 upstream id, ?4 its key, ?5 when.
-    private func bindSubmitted(_ statement: BoundStatement, _ transition: MessageTransition, at: Double) throws {
+    private static func bindSubmitted(_ statement: BoundStatement, _ transition: MessageTransition, at: Double) throws {
         try statement.bind(1, transition.messageID.rawValue)
         try statement.bind(2, transition.connector)
         try statement.bind(3, transition.upstreamID)
-        try bindUpstreamKey(statement, 4, transition.upstreamID)
+        try Self.bindUpstreamKey(statement, 4, transition.upstreamID)
         try statement.bind(5, at)
     }
 
     /// Binds `UpstreamMessageID.canonical(raw)` (or NULL), formatting the common shapes (decimal,
     /// hex that fits 64 bits) on the stack instead of building Strings for every submitted message.
-    private func bindUpstreamKey(_ statement: BoundStatement, _ index: Int32, _ raw: String?) throws {
+    private static func bindUpstreamKey(_ statement: BoundStatement, _ index: Int32, _ raw: String?) throws {
         guard var text = raw else { return try statement.bindNull(index) }
         let bound = try text.withUTF8 { bytes -> Bool in
             guard let form = UpstreamKey.plainForm(bytes) else { return false }
