@@ -48,16 +48,13 @@ public final class CorrelationCache: Sendable {
         var newer: [Key: Correlation] = [:]
         var older: [Key: Correlation] = [:]
 
+        /// Removing hands the entry out of the table (one lookup, no copy of it left behind to
+        /// release): a receipt is taken once, on an event loop, for every message.
         mutating func take(_ key: Key, remove: Bool) -> Correlation? {
-            if let entry = newer[key] {
-                if remove { newer[key] = nil }
-                return entry
+            if remove {
+                return newer.removeValue(forKey: key) ?? older.removeValue(forKey: key)
             }
-            if let entry = older[key] {
-                if remove { older[key] = nil }
-                return entry
-            }
-            return nil
+            return newer[key] ?? older[key]
         }
     }
 

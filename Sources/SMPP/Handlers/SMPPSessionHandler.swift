@@ -211,23 +211,26 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
         case .request(let body, let tlvs, let responder):
             // Encoded before the machine numbers it: a PDU that breaks a field limit is refused
             // here and never holds a window slot. The sequence number is patched in afterwards.
+            // The body is not used after it goes into the PDU, so it moves there instead of being
+            // copied (a submit_sm's every string retained and released once more).
+            let commandID = body.commandID
             var request = PDU(body, sequenceNumber: 0, tlvs: tlvs)
             var buffer: ByteBuffer
             let start: Int
             do {
                 (buffer, start) = try encodeGathered(request, context: context)
             } catch {
-                let failure = SMPPSessionError(.encoding(error), commandID: body.commandID)
+                let failure = SMPPSessionError(.encoding(error), commandID: commandID)
                 responder?.fail(failure)
                 promise?.fail(failure)
                 return
             }
-            let action = machine.requestWillBeSent(body.commandID, now: context.eventLoop.sessionNow)
+            let action = machine.requestWillBeSent(commandID, now: context.eventLoop.sessionNow)
             guard case .sendRequest(let id, let sequence) = action else {
                 // Not sent after all: the octets just encoded go again.
                 buffer.moveWriterIndex(to: start)
                 unflushed = buffer
-                refused(action, body: body, responder: responder, promise: promise, context: context)
+                refused(action, commandID: commandID, responder: responder, promise: promise, context: context)
                 return
             }
             buffer.setInteger(sequence, at: start + 12)
@@ -253,7 +256,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     }
 
     /// A request of the application that the session does not send as it is.
-    private func refused(_ action: SessionAction, body: PDU.Body, responder: SMPPResponder?,
+    private func refused(_ action: SessionAction, commandID: CommandID, responder: SMPPResponder?,
                          promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
         switch action {
         case .sendUnbind(let sequence):
@@ -270,7 +273,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             promise?.fail(error)
         default:
             run(action, context: context)
-            responder?.fail(SMPPSessionError(.connectionClosed, commandID: body.commandID))
+            responder?.fail(SMPPSessionError(.connectionClosed, commandID: commandID))
             promise?.succeed()
         }
         reportStateChange(context: context)

@@ -13,9 +13,10 @@ extension DeliverSM {
         originalDestination: Address,
         networkErrorCode: (type: UInt8, code: UInt16)? = nil
     ) throws(SMPPEncodingError) -> (body: DeliverSM, tlvs: TLVList) {
-        let text = receipt.format()
-        guard text.utf8.count <= 254 else {
-            throw SMPPEncodingError(pdu: "deliver_sm", field: "short_message", reason: "receipt text of \(text.utf8.count) octets is over 254; shorten the id or the text")
+        var text = ByteBuffer()
+        let length = receipt.format(into: &text)
+        guard length <= 254 else {
+            throw SMPPEncodingError(pdu: "deliver_sm", field: "short_message", reason: "receipt text of \(length) octets is over 254; shorten the id or the text")
         }
         var tlvs = TLVList()
         try tlvs.appendString(.receiptedMessageID, receipt.id)
@@ -27,7 +28,7 @@ extension DeliverSM {
             try tlvs.append(.networkErrorCode, value)
         }
         let body = DeliverSM(source: originalDestination, destination: originalSource, esmClass: .deliveryReceipt,
-                             dataCoding: .mcDefault, shortMessage: ByteBuffer(string: text))
+                             dataCoding: .mcDefault, shortMessage: text)
         return (body, tlvs)
     }
 }

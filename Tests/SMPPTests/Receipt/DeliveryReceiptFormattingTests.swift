@@ -1,3 +1,4 @@
+import NIOCore
 import Testing
 @testable import SMPP
 
@@ -92,6 +93,26 @@ struct DeliveryReceiptFormattingTests {
             return
         }
         #expect(try DeliveryReceipt.parse(receipt.format()) == receipt)
+    }
+
+    @Test("into a buffer: the same bytes as the text, after what the buffer held, with every option",
+          arguments: roundTripReceipts + [
+              DeliveryReceipt(id: "42", submitDate: ReceiptDate(year: 25, month: 12, day: 31, hour: 23, minute: 59, second: 1),
+                              doneDate: ReceiptDate("20250101"), stat: .delivered, err: "7",
+                              text: "a text well over twenty characters, é and all",
+                              extraFields: [.init(key: "imsi", value: "1"), .init(key: "MCC", value: "234")]),
+          ])
+    func intoBuffer(receipt: DeliveryReceipt) {
+        for dateStyle in [DeliveryReceipt.DateStyle.tenDigits, .twelveDigits] {
+            for extra in [false, true] {
+                let text = receipt.format(dateStyle: dateStyle, includingExtraFields: extra)
+                var buffer = ByteBuffer(string: "before")
+                let written = receipt.format(into: &buffer, dateStyle: dateStyle, includingExtraFields: extra)
+                #expect(written == text.utf8.count)
+                #expect(buffer.readString(length: 6) == "before")
+                #expect(Array(buffer.readableBytesView) == Array(text.utf8))
+            }
+        }
     }
 
     @Test("format then parse with 12-digit dates and extra fields")
