@@ -4,16 +4,20 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// What a receipt needs to know about the message it is about.
-public struct Correlation: Sendable, Hashable {
-    public var messageID: MessageID
-    public var accountID: Int64
-    public var registeredDelivery: UInt8
-    public var source: WireAddress
-    public var destination: WireAddress
-    public var dataCoding: UInt8
-    public var esmClass: UInt8
-    public var shortMessage: [UInt8]
-    public var receivedAt: Date
+///
+/// A class, never changed once made: it goes into the cache, out of it, and into the closures
+/// that store and deliver the receipt, and as a struct each of those copies retained and
+/// released its two addresses and its text (perf).
+public final class Correlation: Sendable {
+    public let messageID: MessageID
+    public let accountID: Int64
+    public let registeredDelivery: UInt8
+    public let source: WireAddress
+    public let destination: WireAddress
+    public let dataCoding: UInt8
+    public let esmClass: UInt8
+    public let shortMessage: [UInt8]
+    public let receivedAt: Date
 
     public init(_ message: Message) {
         messageID = message.id

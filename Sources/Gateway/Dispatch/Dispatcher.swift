@@ -11,7 +11,9 @@ import NIOConcurrencyHelpers
 public final class Dispatcher: Sendable {
     /// What the dispatcher tells the rest of the gateway.
     public protocol Observer: Sendable {
-        /// The upstream took the message.
+        /// The upstream took the message. `message` is as it was queued: where it went and the
+        /// id it got there are the other two arguments (a copy of the message with them set
+        /// cost a copy of every field for each message, for a reader that needs neither).
         func dispatcher(submitted message: Message, connector: String, upstreamID: String)
         /// The message ended inside Tern (rejected by the upstream for good, expired in the
         /// queue, out of retries): the client may be owed a receipt.
@@ -286,12 +288,8 @@ public final class Dispatcher: Sendable {
         switch outcome {
         case .accepted(let upstreamID):
             unreserve()
-            var message = item.message
-            message.state = .submitted
-            message.connector = connector
-            message.upstreamID = upstreamID
-            committer.enqueue(.transition(MessageTransition(messageID: message.id, state: .submitted, connector: connector, upstreamID: upstreamID)))
-            observer.dispatcher(submitted: message, connector: connector, upstreamID: upstreamID)
+            committer.enqueue(.transition(MessageTransition(messageID: item.message.id, state: .submitted, connector: connector, upstreamID: upstreamID)))
+            observer.dispatcher(submitted: item.message, connector: connector, upstreamID: upstreamID)
         case .permanentFailure(let status, let reason):
             finish(item.message, state: .rejected, errorCode: Int(status), detail: "\(connector): \(reason)", connector: connector)
         case .temporaryFailure(let status, let reason):
