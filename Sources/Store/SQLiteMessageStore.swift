@@ -128,18 +128,18 @@ public final class SQLiteMessageStore: MessageStore {
 
     public func apply(_ writes: [StoreWrite], refundOn: Set<MessageLifecycle>) async throws -> ApplyOutcome {
         if writes.isEmpty { return ApplyOutcome() }
-        return try outcome(await pool.writeWithoutTransaction { db in try Self.commit(writes, refundOn: refundOn, db) })
+        return try outcome(await pool.writeWithoutTransaction { db in try Self.commit([writes], refundOn: refundOn, db) })
     }
 
-    public func applyOnCallingThread(_ writes: [StoreWrite], refundOn: Set<MessageLifecycle>) throws -> ApplyOutcome {
-        if writes.isEmpty { return ApplyOutcome() }
+    public func applyOnCallingThread(_ parts: [[StoreWrite]], refundOn: Set<MessageLifecycle>) throws -> ApplyOutcome {
+        if parts.allSatisfy(\.isEmpty) { return ApplyOutcome() }
         // GRDB runs a synchronous write on the calling thread once its writer queue is free.
-        return try outcome(pool.writeWithoutTransaction { db in try Self.commit(writes, refundOn: refundOn, db) })
+        return try outcome(pool.writeWithoutTransaction { db in try Self.commit(parts, refundOn: refundOn, db) })
     }
 
     /// One batch in one transaction: the writes it skipped (unknown messages) and the messages
     /// it refused for credit.
-    private static func commit(_ writes: [StoreWrite], refundOn: Set<MessageLifecycle>,
+    private static func commit(_ parts: [[StoreWrite]], refundOn: Set<MessageLifecycle>,
                                _ db: Database) throws -> (skipped: [MessageID], refused: [MessageID: String]) {
         // IMMEDIATE takes the write lock up front. A deferred transaction that starts
         // writing while another process holds the lock fails at once instead of waiting
@@ -148,7 +148,7 @@ public final class SQLiteMessageStore: MessageStore {
         var refused: [MessageID: String] = [:]
         try db.inTransaction(.immediate) {
             var batch = try WriteBatch(db, refundOn: refundOn)
-            skipped = try batch.apply(writes)
+            for writes in parts where !writes.isEmpty { skipped += try batch.apply(writes) }
             try batch.finish()
             refused = batch.refusedForCredit
             return .commit

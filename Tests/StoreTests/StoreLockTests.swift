@@ -47,7 +47,7 @@ struct StoreLockTests {
             // that waits, this fails at once with SQLITE_BUSY.
             let outcome = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ApplyOutcome, any Error>) in
                 Thread {
-                    continuation.resume(with: Result { try store.applyOnCallingThread([.accept(makeMessage(7))], refundOn: []) })
+                    continuation.resume(with: Result { try store.applyOnCallingThread([[.accept(makeMessage(7))]], refundOn: []) })
                 }.start()
             }
             #expect(outcome.refusedForCredit.isEmpty)

@@ -154,7 +154,7 @@ private final class Writer: @unchecked Sendable {
 
     private func run() {
         Thread.current.name = "tern-writer"
-        while let batch = next() { commit(batch.writes, batch.waiters) }
+        while let batch = next() { commit(batch) }
     }
 
     /// The next batch, once there is something (an empty flush counts).
@@ -178,29 +178,32 @@ private final class Writer: @unchecked Sendable {
         return queue.take()
     }
 
-    private func commit(_ writes: [StoreWrite], _ waiters: [GroupCommitter.Waiter]) {
+    private func commit(_ batch: CommitLanes<GroupCommitter.Waiter>.Batch) {
         let started = ContinuousClock.now
         let refundOn = self.refundOn.withLockedValue { $0 }
         let result: Result<ApplyOutcome, any Error>
         do {
             var outcome = ApplyOutcome()
-            if writes.count <= maximumBatch {
-                // The usual case: the array itself, not a copy of every write in it.
-                outcome = try store.applyOnCallingThread(writes, refundOn: refundOn)
+            if batch.writeCount <= maximumBatch {
+                // The usual case: the lanes' arrays themselves, not a copy of every write.
+                outcome = try store.applyOnCallingThread([batch.accepts.writes, batch.changes.writes], refundOn: refundOn)
             } else {
-                var offset = 0
-                repeat {
-                    let end = min(offset + maximumBatch, writes.count)
-                    outcome.merge(try store.applyOnCallingThread(Array(writes[offset..<end]), refundOn: refundOn))
-                    offset = end
-                } while offset < writes.count
+                for writes in [batch.accepts.writes, batch.changes.writes] {
+                    var offset = 0
+                    while offset < writes.count {
+                        let end = min(offset + maximumBatch, writes.count)
+                        outcome.merge(try store.applyOnCallingThread([Array(writes[offset..<end])], refundOn: refundOn))
+                        offset = end
+                    }
+                }
             }
             result = .success(outcome)
             observe?(started.duration(to: .now))
         } catch {
-            logger.error("store commit failed", metadata: ["writes": "\(writes.count)", "error": "\(error)"])
+            logger.error("store commit failed", metadata: ["writes": "\(batch.writeCount)", "error": "\(error)"])
             result = .failure(error)
         }
+        let waiters = batch.waiters
         // The next commit starts at once: what the completions do (answer clients, hand
         // messages to connectors, build receipts) runs beside it instead of ahead of it.
         // Accepted messages' completions first: their clients are waiting for these answers,
@@ -217,14 +220,14 @@ private final class Writer: @unchecked Sendable {
 struct CommitLanes<Waiter> {
     enum Name { case accepts, changes }
 
-    /// One commit's writes, the accepts' first, and their waiters in the same order.
-    struct Batch {
+    /// One lane's writes and their waiters, in the order they came.
+    struct Lane {
         var writes: [StoreWrite] = []
         var waiters: [Waiter] = []
         var isEmpty: Bool { writes.isEmpty && waiters.isEmpty }
 
         /// Everything in it, leaving it empty with room for as many.
-        mutating func takeAll() -> Batch {
+        mutating func takeAll() -> Lane {
             let taken = self
             writes = []
             writes.reserveCapacity(taken.writes.count)
@@ -233,38 +236,46 @@ struct CommitLanes<Waiter> {
         }
     }
 
-    private var accepts = Batch()
-    private var changes = Batch()
+    /// One commit: the accepts, then the changes (empty when this commit leaves them). Kept
+    /// apart, not joined: joining copied every change write and waiter on the writer thread,
+    /// the serial step, 3 % of its time (perf); the store applies the two in one transaction.
+    struct Batch {
+        var accepts = Lane()
+        var changes = Lane()
+        var isEmpty: Bool { accepts.isEmpty && changes.isEmpty }
+        var writeCount: Int { accepts.writes.count + changes.writes.count }
+        /// Every waiter, the accepts' first.
+        var waiters: [Waiter] { accepts.waiters + changes.waiters }
+    }
+
+    private var queued = Batch()
     /// The last commit took the changes: while accepts wait, the next one takes only them.
     private var changesWentLast = false
 
-    var isEmpty: Bool { accepts.isEmpty && changes.isEmpty }
-    var writeCount: Int { accepts.writes.count + changes.writes.count }
+    var isEmpty: Bool { queued.isEmpty }
+    var writeCount: Int { queued.writeCount }
 
     mutating func add(_ waiter: Waiter?, to lane: Name, _ append: (inout [StoreWrite]) -> Void) {
         switch lane {
         case .accepts:
-            append(&accepts.writes)
-            if let waiter { accepts.waiters.append(waiter) }
+            append(&queued.accepts.writes)
+            if let waiter { queued.accepts.waiters.append(waiter) }
         case .changes:
-            append(&changes.writes)
-            if let waiter { changes.waiters.append(waiter) }
+            append(&queued.changes.writes)
+            if let waiter { queued.changes.waiters.append(waiter) }
         }
     }
 
     /// The next commit: every accept queued, and the changes too unless the last commit took
     /// them and accepts are waiting. Changes therefore wait for at most one commit of accepts.
     mutating func take() -> Batch {
-        var batch = accepts.takeAll()
-        guard batch.isEmpty || !changesWentLast else {
+        var batch = Batch(accepts: queued.accepts.takeAll())
+        if !batch.accepts.isEmpty && changesWentLast {
             changesWentLast = false
             return batch
         }
-        let taken = changes.takeAll()
-        changesWentLast = !taken.isEmpty
-        guard !batch.isEmpty else { return taken }
-        batch.writes.append(contentsOf: taken.writes)
-        batch.waiters.append(contentsOf: taken.waiters)
+        batch.changes = queued.changes.takeAll()
+        changesWentLast = !batch.changes.isEmpty
         return batch
     }
 }

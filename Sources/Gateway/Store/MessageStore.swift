@@ -23,7 +23,9 @@ public protocol MessageStore: Sendable {
     /// The group committer calls it from a thread of its own: the store's one writer is the
     /// gateway's serial step, and a hop to another thread and back between two batches waits
     /// to be scheduled on a busy machine. Never call it from an event loop or a task.
-    func applyOnCallingThread(_ writes: [StoreWrite], refundOn: Set<MessageLifecycle>) throws -> ApplyOutcome
+    /// The writes come in parts, applied in order in the one transaction: the committer's
+    /// two lanes, which joining into one array would copy.
+    func applyOnCallingThread(_ parts: [[StoreWrite]], refundOn: Set<MessageLifecycle>) throws -> ApplyOutcome
 
     // MARK: Messages
 

@@ -81,6 +81,36 @@ struct GroupCommitterTests {
         }
     }
 
+    @Test("a batch over maximumBatch commits in pieces, both lanes whole and in order")
+    func largeBatchInPieces() async throws {
+        try await Self.withStore { store in
+            let committer = GroupCommitter(store: store, logger: Logger(label: "test"), maximumBatch: 10, delay: .milliseconds(500))
+            try await committer.commit((1...15).map { .accept(Self.message(Int64($0))) })
+            // Queued together, so one batch (the delay): 25 accepts and 15 changes.
+            let completions = NIOLockedValueBox(0)
+            for id in 16...40 {
+                committer.enqueue([.accept(Self.message(Int64(id)))], outcome: { result in
+                    if case .success = result { completions.withLockedValue { $0 += 1 } }
+                })
+            }
+            for id in 1...15 {
+                committer.enqueue(.transition(MessageTransition(messageID: MessageID(rawValue: Int64(id)), state: .submitted,
+                                                                connector: "smsc-a", upstreamID: "\(id)"))) { result in
+                    if case .success = result { completions.withLockedValue { $0 += 1 } }
+                }
+            }
+            try await committer.flush()
+            for _ in 0..<200 where completions.withLockedValue({ $0 }) < 40 {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            #expect(completions.withLockedValue { $0 } == 40)
+            #expect(try await store.messageCount(accountID: 1, since: MessageID(rawValue: 0)) == 40)
+            for id in 1...15 {
+                #expect(try await store.message(MessageID(rawValue: Int64(id)))?.state == .submitted)
+            }
+        }
+    }
+
     @Test("in one batch, the accepted messages' completions (their clients wait) run before the state changes'")
     func answersFirst() async throws {
         try await Self.withStore { store in
