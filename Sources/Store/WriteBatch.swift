@@ -213,20 +213,20 @@ struct WriteBatch {
         let endings = Self.endingsAfterSubmits(writes)
         // By write index, like `endings`: arrays, so that no write pays for hashing its index.
         var endedWithSubmit = [Bool](repeating: false, count: endings.isEmpty ? 0 : writes.count)
-        for (index, write) in writes.enumerated() {
+        // By index, each write looked at once (`apply(_:at:)`): `enumerated()` handed out a copy
+        // of each, and every look at `writes[index]` copies the whole write (some 300 octets)
+        // to the stack; a copy of an accept is a copy of every field of its message (perf).
+        for index in writes.indices {
             if !endings.isEmpty {
                 if endedWithSubmit[index] { continue }
                 let end = endings[index]
-                if end >= 0, case .transition(let submitted) = write, case .transition(let ending) = writes[end],
+                if end >= 0, case .transition(let submitted) = writes[index], case .transition(let ending) = writes[end],
                    try submitAndEnd(submitted, ending) {
                     endedWithSubmit[end] = true
                     continue
                 }
             }
-            if case .accept(let message) = write, let parts = message.concatenation, parts.sequence == 1, parts.total > 1 {
-                group = Self.group(starting: message, in: writes[index...])
-            }
-            if let id = try apply(write) { missing.append(id) }
+            if let id = try apply(writes, at: index) { missing.append(id) }
         }
         try writeAccepts()
         return missing
@@ -239,8 +239,8 @@ struct WriteBatch {
     private static func endingsAfterSubmits(_ writes: [StoreWrite]) -> [Int] {
         var submitted: [MessageID: Int] = [:]
         var endings: [Int] = []
-        for (index, write) in writes.enumerated() {
-            switch write {
+        for index in writes.indices {
+            switch writes[index] {
             case .transition(let transition):
                 let id = transition.messageID
                 switch fastPath(transition) {
@@ -309,9 +309,12 @@ struct WriteBatch {
 
     /// Returns the id of a message a write was about but which does not exist; nothing was
     /// written for it.
-    mutating func apply(_ write: StoreWrite) throws -> MessageID? {
-        switch write {
+    private mutating func apply(_ writes: [StoreWrite], at index: Int) throws -> MessageID? {
+        switch writes[index] {
         case .accept(let message):
+            if let parts = message.concatenation, parts.sequence == 1, parts.total > 1 {
+                group = Self.group(starting: message, in: writes[index...])
+            }
             try accept(message)
         case .transition(let transition):
             if try !apply(transition) { return transition.messageID }
