@@ -7,44 +7,239 @@ import Foundation
 /// submit_sm_resp returned, as clients expect) joined by `concatenation`, so the parts of one
 /// logical message can be found together.
 public struct Message: Sendable, Hashable {
-    public var id: MessageID
-    public var accountID: Int64
-    public var systemID: String
-    public var serviceType: String
-    public var source: WireAddress
-    public var destination: WireAddress
-    public var esmClass: UInt8
-    public var protocolID: UInt8
-    public var priority: UInt8
-    public var registeredDelivery: UInt8
-    public var dataCoding: UInt8
+    /// The values, in a box shared by copies until one of them changes (copy on write). A
+    /// message goes from the session to the store, the dispatcher's queue, the connector and
+    /// the receipt's bookkeeping, and as a plain struct of some thirty fields each of those
+    /// copies moved 300 octets and retained and released its nine strings and arrays (perf);
+    /// now a copy is one reference.
+    private var storage: Storage
+
+    private final class Storage: @unchecked Sendable {
+        // Changed only through `unique()`, when this is the only reference: never shared while
+        // it changes, so sending it between threads is safe. For the same reason no two
+        // accesses can overlap, so the run-time exclusivity check is off: with it, every read
+        // of a field paid for one (perf: more than the copies the box saves).
+        @exclusivity(unchecked) var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    /// The message's values as they were stored directly in it.
+    private struct Fields: Hashable {
+        var id: MessageID
+        var accountID: Int64
+        var systemID: String
+        var serviceType: String
+        var source: WireAddress
+        var destination: WireAddress
+        var esmClass: UInt8
+        var protocolID: UInt8
+        var priority: UInt8
+        var registeredDelivery: UInt8
+        var dataCoding: UInt8
+        var shortMessage: [UInt8]
+        var tlvs: [UInt8]
+        var concatenation: Concatenation?
+        var receivedAt: Date
+        var scheduledAt: Date?
+        var expiresAt: Date?
+        var state: MessageLifecycle
+        var connector: String?
+        var upstreamID: String?
+        var attempts: Int
+        var errorCode: Int?
+        var price: Int?
+        var resellerPrice: Int?
+        var resellerID: Int64?
+        var campaign: String?
+        var charged: Bool = false
+    }
+
+    /// The box, made this copy's own first if another copy shares it.
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = Storage(storage.fields) }
+        return storage
+    }
+
+    public static func == (lhs: Message, rhs: Message) -> Bool {
+        lhs.storage === rhs.storage || lhs.storage.fields == rhs.storage.fields
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        storage.fields.hash(into: &hasher)
+    }
+
+    public var id: MessageID {
+        get { storage.fields.id }
+        _modify { yield &unique().fields.id }
+        set { unique().fields.id = newValue }
+    }
+
+    public var accountID: Int64 {
+        get { storage.fields.accountID }
+        _modify { yield &unique().fields.accountID }
+        set { unique().fields.accountID = newValue }
+    }
+
+    public var systemID: String {
+        get { storage.fields.systemID }
+        _modify { yield &unique().fields.systemID }
+        set { unique().fields.systemID = newValue }
+    }
+
+    public var serviceType: String {
+        get { storage.fields.serviceType }
+        _modify { yield &unique().fields.serviceType }
+        set { unique().fields.serviceType = newValue }
+    }
+
+    public var source: WireAddress {
+        get { storage.fields.source }
+        _modify { yield &unique().fields.source }
+        set { unique().fields.source = newValue }
+    }
+
+    public var destination: WireAddress {
+        get { storage.fields.destination }
+        _modify { yield &unique().fields.destination }
+        set { unique().fields.destination = newValue }
+    }
+
+    public var esmClass: UInt8 {
+        get { storage.fields.esmClass }
+        _modify { yield &unique().fields.esmClass }
+        set { unique().fields.esmClass = newValue }
+    }
+
+    public var protocolID: UInt8 {
+        get { storage.fields.protocolID }
+        _modify { yield &unique().fields.protocolID }
+        set { unique().fields.protocolID = newValue }
+    }
+
+    public var priority: UInt8 {
+        get { storage.fields.priority }
+        _modify { yield &unique().fields.priority }
+        set { unique().fields.priority = newValue }
+    }
+
+    public var registeredDelivery: UInt8 {
+        get { storage.fields.registeredDelivery }
+        _modify { yield &unique().fields.registeredDelivery }
+        set { unique().fields.registeredDelivery = newValue }
+    }
+
+    public var dataCoding: UInt8 {
+        get { storage.fields.dataCoding }
+        _modify { yield &unique().fields.dataCoding }
+        set { unique().fields.dataCoding = newValue }
+    }
+
     /// short_message as submitted (may start with a UDH when esm_class says so).
-    public var shortMessage: [UInt8]
+    public var shortMessage: [UInt8] {
+        get { storage.fields.shortMessage }
+        _modify { yield &unique().fields.shortMessage }
+        set { unique().fields.shortMessage = newValue }
+    }
+
     /// The optional parameters to forward (message_payload, SAR, …), encoded as on the wire.
-    public var tlvs: [UInt8]
-    public var concatenation: Concatenation?
-    public var receivedAt: Date
+    public var tlvs: [UInt8] {
+        get { storage.fields.tlvs }
+        _modify { yield &unique().fields.tlvs }
+        set { unique().fields.tlvs = newValue }
+    }
+
+    public var concatenation: Concatenation? {
+        get { storage.fields.concatenation }
+        _modify { yield &unique().fields.concatenation }
+        set { unique().fields.concatenation = newValue }
+    }
+
+    public var receivedAt: Date {
+        get { storage.fields.receivedAt }
+        _modify { yield &unique().fields.receivedAt }
+        set { unique().fields.receivedAt = newValue }
+    }
+
     /// schedule_delivery_time, resolved to an absolute time.
-    public var scheduledAt: Date?
+    public var scheduledAt: Date? {
+        get { storage.fields.scheduledAt }
+        _modify { yield &unique().fields.scheduledAt }
+        set { unique().fields.scheduledAt = newValue }
+    }
+
     /// validity_period resolved to an absolute time; after it the message expires.
-    public var expiresAt: Date?
-    public var state: MessageLifecycle
-    public var connector: String?
-    public var upstreamID: String?
-    public var attempts: Int
+    public var expiresAt: Date? {
+        get { storage.fields.expiresAt }
+        _modify { yield &unique().fields.expiresAt }
+        set { unique().fields.expiresAt = newValue }
+    }
+
+    public var state: MessageLifecycle {
+        get { storage.fields.state }
+        _modify { yield &unique().fields.state }
+        set { unique().fields.state = newValue }
+    }
+
+    public var connector: String? {
+        get { storage.fields.connector }
+        _modify { yield &unique().fields.connector }
+        set { unique().fields.connector = newValue }
+    }
+
+    public var upstreamID: String? {
+        get { storage.fields.upstreamID }
+        _modify { yield &unique().fields.upstreamID }
+        set { unique().fields.upstreamID = newValue }
+    }
+
+    public var attempts: Int {
+        get { storage.fields.attempts }
+        _modify { yield &unique().fields.attempts }
+        set { unique().fields.attempts = newValue }
+    }
+
     /// The last error: an SMPP command_status or a receipt's `err:` code.
-    public var errorCode: Int?
+    public var errorCode: Int? {
+        get { storage.fields.errorCode }
+        _modify { yield &unique().fields.errorCode }
+        set { unique().fields.errorCode = newValue }
+    }
+
     /// What the account pays for it, in integer minor units (from the `bill` hook).
-    public var price: Int?
+    public var price: Int? {
+        get { storage.fields.price }
+        _modify { yield &unique().fields.price }
+        set { unique().fields.price = newValue }
+    }
+
     /// What the account's reseller pays for it.
-    public var resellerPrice: Int?
+    public var resellerPrice: Int? {
+        get { storage.fields.resellerPrice }
+        _modify { yield &unique().fields.resellerPrice }
+        set { unique().fields.resellerPrice = newValue }
+    }
+
     /// The reseller `resellerPrice` is charged to.
-    public var resellerID: Int64?
+    public var resellerID: Int64? {
+        get { storage.fields.resellerID }
+        _modify { yield &unique().fields.resellerID }
+        set { unique().fields.resellerID = newValue }
+    }
+
     /// The campaign the client named (HTTP `campaign`, or the SMPP field the config names).
-    public var campaign: String?
+    public var campaign: String? {
+        get { storage.fields.campaign }
+        _modify { yield &unique().fields.campaign }
+        set { unique().fields.campaign = newValue }
+    }
+
     /// Whether the prices were taken from the balances (set by the store when it accepts the
     /// message; a message refused for credit is kept with this false).
-    public var charged: Bool = false
+    public var charged: Bool {
+        get { storage.fields.charged }
+        _modify { yield &unique().fields.charged }
+        set { unique().fields.charged = newValue }
+    }
 
     public init(
         id: MessageID, accountID: Int64, systemID: String, serviceType: String = "",
@@ -55,30 +250,18 @@ public struct Message: Sendable, Hashable {
         state: MessageLifecycle = .accepted, connector: String? = nil, upstreamID: String? = nil,
         attempts: Int = 0, errorCode: Int? = nil, price: Int? = nil, resellerPrice: Int? = nil
     ) {
-        self.price = price
-        self.resellerPrice = resellerPrice
-        self.id = id
-        self.accountID = accountID
-        self.systemID = systemID
-        self.serviceType = serviceType
-        self.source = source
-        self.destination = destination
-        self.esmClass = esmClass
-        self.protocolID = protocolID
-        self.priority = priority
-        self.registeredDelivery = registeredDelivery
-        self.dataCoding = dataCoding
-        self.shortMessage = shortMessage
-        self.tlvs = tlvs
-        self.concatenation = concatenation
-        self.receivedAt = receivedAt
-        self.scheduledAt = scheduledAt
-        self.expiresAt = expiresAt
-        self.state = state
-        self.connector = connector
-        self.upstreamID = upstreamID
-        self.attempts = attempts
-        self.errorCode = errorCode
+        var fields = Fields(id: id, accountID: accountID, systemID: systemID, serviceType: serviceType, source: source,
+                            destination: destination, esmClass: esmClass, protocolID: protocolID, priority: priority,
+                            registeredDelivery: registeredDelivery, dataCoding: dataCoding, shortMessage: shortMessage,
+                            tlvs: tlvs, concatenation: concatenation, receivedAt: receivedAt, state: state, attempts: attempts)
+        fields.scheduledAt = scheduledAt
+        fields.expiresAt = expiresAt
+        fields.connector = connector
+        fields.upstreamID = upstreamID
+        fields.errorCode = errorCode
+        fields.price = price
+        fields.resellerPrice = resellerPrice
+        storage = Storage(fields)
     }
 }
 
