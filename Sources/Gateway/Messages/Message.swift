@@ -68,178 +68,56 @@ public struct Message: Sendable, Hashable {
         storage.fields.hash(into: &hasher)
     }
 
-    public var id: MessageID {
-        get { storage.fields.id }
-        _modify { yield &unique().fields.id }
-        set { unique().fields.id = newValue }
-    }
-
-    public var accountID: Int64 {
-        get { storage.fields.accountID }
-        _modify { yield &unique().fields.accountID }
-        set { unique().fields.accountID = newValue }
-    }
-
-    public var systemID: String {
-        get { storage.fields.systemID }
-        _modify { yield &unique().fields.systemID }
-        set { unique().fields.systemID = newValue }
-    }
-
-    public var serviceType: String {
-        get { storage.fields.serviceType }
-        _modify { yield &unique().fields.serviceType }
-        set { unique().fields.serviceType = newValue }
-    }
-
-    public var source: WireAddress {
-        get { storage.fields.source }
-        _modify { yield &unique().fields.source }
-        set { unique().fields.source = newValue }
-    }
-
-    public var destination: WireAddress {
-        get { storage.fields.destination }
-        _modify { yield &unique().fields.destination }
-        set { unique().fields.destination = newValue }
-    }
-
-    public var esmClass: UInt8 {
-        get { storage.fields.esmClass }
-        _modify { yield &unique().fields.esmClass }
-        set { unique().fields.esmClass = newValue }
-    }
-
-    public var protocolID: UInt8 {
-        get { storage.fields.protocolID }
-        _modify { yield &unique().fields.protocolID }
-        set { unique().fields.protocolID = newValue }
-    }
-
-    public var priority: UInt8 {
-        get { storage.fields.priority }
-        _modify { yield &unique().fields.priority }
-        set { unique().fields.priority = newValue }
-    }
-
-    public var registeredDelivery: UInt8 {
-        get { storage.fields.registeredDelivery }
-        _modify { yield &unique().fields.registeredDelivery }
-        set { unique().fields.registeredDelivery = newValue }
-    }
-
-    public var dataCoding: UInt8 {
-        get { storage.fields.dataCoding }
-        _modify { yield &unique().fields.dataCoding }
-        set { unique().fields.dataCoding = newValue }
-    }
+    // Each value read from the box; changed in place in this copy's own box (`_modify`, which
+    // also serves as the setter).
+    public var id: MessageID { get { storage.fields.id } _modify { yield &unique().fields.id } }
+    public var accountID: Int64 { get { storage.fields.accountID } _modify { yield &unique().fields.accountID } }
+    public var systemID: String { get { storage.fields.systemID } _modify { yield &unique().fields.systemID } }
+    public var serviceType: String { get { storage.fields.serviceType } _modify { yield &unique().fields.serviceType } }
+    public var source: WireAddress { get { storage.fields.source } _modify { yield &unique().fields.source } }
+    public var destination: WireAddress { get { storage.fields.destination } _modify { yield &unique().fields.destination } }
+    public var esmClass: UInt8 { get { storage.fields.esmClass } _modify { yield &unique().fields.esmClass } }
+    public var protocolID: UInt8 { get { storage.fields.protocolID } _modify { yield &unique().fields.protocolID } }
+    public var priority: UInt8 { get { storage.fields.priority } _modify { yield &unique().fields.priority } }
+    public var registeredDelivery: UInt8 { get { storage.fields.registeredDelivery } _modify { yield &unique().fields.registeredDelivery } }
+    public var dataCoding: UInt8 { get { storage.fields.dataCoding } _modify { yield &unique().fields.dataCoding } }
 
     /// short_message as submitted (may start with a UDH when esm_class says so).
-    public var shortMessage: [UInt8] {
-        get { storage.fields.shortMessage }
-        _modify { yield &unique().fields.shortMessage }
-        set { unique().fields.shortMessage = newValue }
-    }
+    public var shortMessage: [UInt8] { get { storage.fields.shortMessage } _modify { yield &unique().fields.shortMessage } }
 
     /// The optional parameters to forward (message_payload, SAR, …), encoded as on the wire.
-    public var tlvs: [UInt8] {
-        get { storage.fields.tlvs }
-        _modify { yield &unique().fields.tlvs }
-        set { unique().fields.tlvs = newValue }
-    }
-
-    public var concatenation: Concatenation? {
-        get { storage.fields.concatenation }
-        _modify { yield &unique().fields.concatenation }
-        set { unique().fields.concatenation = newValue }
-    }
-
-    public var receivedAt: Date {
-        get { storage.fields.receivedAt }
-        _modify { yield &unique().fields.receivedAt }
-        set { unique().fields.receivedAt = newValue }
-    }
+    public var tlvs: [UInt8] { get { storage.fields.tlvs } _modify { yield &unique().fields.tlvs } }
+    public var concatenation: Concatenation? { get { storage.fields.concatenation } _modify { yield &unique().fields.concatenation } }
+    public var receivedAt: Date { get { storage.fields.receivedAt } _modify { yield &unique().fields.receivedAt } }
 
     /// schedule_delivery_time, resolved to an absolute time.
-    public var scheduledAt: Date? {
-        get { storage.fields.scheduledAt }
-        _modify { yield &unique().fields.scheduledAt }
-        set { unique().fields.scheduledAt = newValue }
-    }
+    public var scheduledAt: Date? { get { storage.fields.scheduledAt } _modify { yield &unique().fields.scheduledAt } }
 
     /// validity_period resolved to an absolute time; after it the message expires.
-    public var expiresAt: Date? {
-        get { storage.fields.expiresAt }
-        _modify { yield &unique().fields.expiresAt }
-        set { unique().fields.expiresAt = newValue }
-    }
-
-    public var state: MessageLifecycle {
-        get { storage.fields.state }
-        _modify { yield &unique().fields.state }
-        set { unique().fields.state = newValue }
-    }
-
-    public var connector: String? {
-        get { storage.fields.connector }
-        _modify { yield &unique().fields.connector }
-        set { unique().fields.connector = newValue }
-    }
-
-    public var upstreamID: String? {
-        get { storage.fields.upstreamID }
-        _modify { yield &unique().fields.upstreamID }
-        set { unique().fields.upstreamID = newValue }
-    }
-
-    public var attempts: Int {
-        get { storage.fields.attempts }
-        _modify { yield &unique().fields.attempts }
-        set { unique().fields.attempts = newValue }
-    }
+    public var expiresAt: Date? { get { storage.fields.expiresAt } _modify { yield &unique().fields.expiresAt } }
+    public var state: MessageLifecycle { get { storage.fields.state } _modify { yield &unique().fields.state } }
+    public var connector: String? { get { storage.fields.connector } _modify { yield &unique().fields.connector } }
+    public var upstreamID: String? { get { storage.fields.upstreamID } _modify { yield &unique().fields.upstreamID } }
+    public var attempts: Int { get { storage.fields.attempts } _modify { yield &unique().fields.attempts } }
 
     /// The last error: an SMPP command_status or a receipt's `err:` code.
-    public var errorCode: Int? {
-        get { storage.fields.errorCode }
-        _modify { yield &unique().fields.errorCode }
-        set { unique().fields.errorCode = newValue }
-    }
+    public var errorCode: Int? { get { storage.fields.errorCode } _modify { yield &unique().fields.errorCode } }
 
     /// What the account pays for it, in integer minor units (from the `bill` hook).
-    public var price: Int? {
-        get { storage.fields.price }
-        _modify { yield &unique().fields.price }
-        set { unique().fields.price = newValue }
-    }
+    public var price: Int? { get { storage.fields.price } _modify { yield &unique().fields.price } }
 
     /// What the account's reseller pays for it.
-    public var resellerPrice: Int? {
-        get { storage.fields.resellerPrice }
-        _modify { yield &unique().fields.resellerPrice }
-        set { unique().fields.resellerPrice = newValue }
-    }
+    public var resellerPrice: Int? { get { storage.fields.resellerPrice } _modify { yield &unique().fields.resellerPrice } }
 
     /// The reseller `resellerPrice` is charged to.
-    public var resellerID: Int64? {
-        get { storage.fields.resellerID }
-        _modify { yield &unique().fields.resellerID }
-        set { unique().fields.resellerID = newValue }
-    }
+    public var resellerID: Int64? { get { storage.fields.resellerID } _modify { yield &unique().fields.resellerID } }
 
     /// The campaign the client named (HTTP `campaign`, or the SMPP field the config names).
-    public var campaign: String? {
-        get { storage.fields.campaign }
-        _modify { yield &unique().fields.campaign }
-        set { unique().fields.campaign = newValue }
-    }
+    public var campaign: String? { get { storage.fields.campaign } _modify { yield &unique().fields.campaign } }
 
     /// Whether the prices were taken from the balances (set by the store when it accepts the
     /// message; a message refused for credit is kept with this false).
-    public var charged: Bool {
-        get { storage.fields.charged }
-        _modify { yield &unique().fields.charged }
-        set { unique().fields.charged = newValue }
-    }
+    public var charged: Bool { get { storage.fields.charged } _modify { yield &unique().fields.charged } }
 
     public init(
         id: MessageID, accountID: Int64, systemID: String, serviceType: String = "",
