@@ -141,8 +141,8 @@ struct WriteBatch {
 
     /// OR FAIL: a statement of many rows inside a transaction otherwise keeps a statement
     /// journal (each page it changes copied first, so a failing row could undo the rows before
-    /// it); with it the batch of accepts cost more than one row a statement (store bench). A
-    /// failure fails the whole batch's transaction anyway.
+    /// it), and with that journal 16 rows a statement cost more than one row a statement had
+    /// (store bench). A failure fails the whole batch's transaction anyway.
     private static func insertMessagesSQL(rows: Int) -> String {
         let values = (0..<rows).map { row in
             let base = row * Int(messageRowParameters)

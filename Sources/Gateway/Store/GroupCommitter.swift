@@ -203,14 +203,18 @@ private final class Writer: @unchecked Sendable {
             logger.error("store commit failed", metadata: ["writes": "\(batch.writeCount)", "error": "\(error)"])
             result = .failure(error)
         }
-        let waiters = batch.waiters
         // The next commit starts at once: what the completions do (answer clients, hand
         // messages to connectors, build receipts) runs beside it instead of ahead of it.
         // Accepted messages' completions first: their clients are waiting for these answers,
-        // while state changes only lead to work (receipts) that nobody is timing yet.
-        if !waiters.isEmpty {
-            // In lane order: the accepts' first.
-            Task { for waiter in waiters { waiter(result) } }
+        // while state changes only lead to work (receipts) that nobody is timing yet. The two
+        // lists as they are, not joined (a copy of every waiter on this thread).
+        let first = batch.accepts.waiters
+        let then = batch.changes.waiters
+        if !first.isEmpty || !then.isEmpty {
+            Task {
+                for waiter in first { waiter(result) }
+                for waiter in then { waiter(result) }
+            }
         }
     }
 }
@@ -244,8 +248,6 @@ struct CommitLanes<Waiter> {
         var changes = Lane()
         var isEmpty: Bool { accepts.isEmpty && changes.isEmpty }
         var writeCount: Int { accepts.writes.count + changes.writes.count }
-        /// Every waiter, the accepts' first.
-        var waiters: [Waiter] { accepts.waiters + changes.waiters }
     }
 
     private var queued = Batch()
