@@ -126,9 +126,9 @@ struct WriteBatch {
     /// messages. A write that reads or changes one of them writes them all first
     /// (`writeAccepts(before:)`), and `apply` writes the rest before it returns: no statement
     /// sees the store without them. Only a plain accept waits; one that needs more than its row
-    /// and its open entry (an event) writes the waiting ones, then itself.
+    /// and its open entry (an event) writes the waiting ones, then itself. A full statement's
+    /// worth is written at once, so fewer than `acceptRowsPerStatement` ever wait.
     private var unwritten: [Message] = []
-    private var unwrittenIDs: Set<Int64> = []
     static let acceptRowsPerStatement = 16
     /// Parameters a message row binds (`bind(_:to:from:)`).
     private static let messageRowParameters: Int32 = 36
@@ -179,7 +179,6 @@ struct WriteBatch {
     /// Writes what the batch gathered for the whole transaction: ledger rows, balances, the
     /// usage rollup.
     mutating func finish() throws {
-        try writeAccepts()
         try writeLedgerRows()
         let changed = balances.all.filter(\.value.changed)
         if !changed.isEmpty {
@@ -550,7 +549,6 @@ struct WriteBatch {
             || message.upstreamID != nil || message.errorCode != nil)
         if !needsEvent, !message.state.isFinal {
             unwritten.append(message)
-            unwrittenIDs.insert(message.id.rawValue)
             if unwritten.count == Self.acceptRowsPerStatement { try writeAccepts() }
             return
         }
@@ -572,9 +570,9 @@ struct WriteBatch {
         message.state == .routed && message.connector != nil && message.upstreamID == nil && message.errorCode == nil
     }
 
-    /// Writes the accepted messages that wait, if `id` is one of them.
+    /// Writes the accepted messages that wait, if `id` is one of them (a look at fewer than 16).
     private mutating func writeAccepts(before id: Int64) throws {
-        if !unwrittenIDs.isEmpty, unwrittenIDs.contains(id) { try writeAccepts() }
+        if unwritten.contains(where: { $0.id.rawValue == id }) { try writeAccepts() }
     }
 
     /// Writes the accepted messages that wait, in their order: as many rows to a statement as
@@ -607,7 +605,6 @@ struct WriteBatch {
             written += rows
         }
         unwritten.removeAll(keepingCapacity: true)
-        unwrittenIDs.removeAll(keepingCapacity: true)
     }
 
     /// Binds a message row's `messageRowParameters` values from parameter `first` on. Static, as

@@ -128,18 +128,13 @@ public struct Message: Sendable, Hashable {
         state: MessageLifecycle = .accepted, connector: String? = nil, upstreamID: String? = nil,
         attempts: Int = 0, errorCode: Int? = nil, price: Int? = nil, resellerPrice: Int? = nil
     ) {
-        var fields = Fields(id: id, accountID: accountID, systemID: systemID, serviceType: serviceType, source: source,
-                            destination: destination, esmClass: esmClass, protocolID: protocolID, priority: priority,
-                            registeredDelivery: registeredDelivery, dataCoding: dataCoding, shortMessage: shortMessage,
-                            tlvs: tlvs, concatenation: concatenation, receivedAt: receivedAt, state: state, attempts: attempts)
-        fields.scheduledAt = scheduledAt
-        fields.expiresAt = expiresAt
-        fields.connector = connector
-        fields.upstreamID = upstreamID
-        fields.errorCode = errorCode
-        fields.price = price
-        fields.resellerPrice = resellerPrice
-        storage = Storage(fields)
+        storage = Storage(Fields(
+            id: id, accountID: accountID, systemID: systemID, serviceType: serviceType, source: source,
+            destination: destination, esmClass: esmClass, protocolID: protocolID, priority: priority,
+            registeredDelivery: registeredDelivery, dataCoding: dataCoding, shortMessage: shortMessage, tlvs: tlvs,
+            concatenation: concatenation, receivedAt: receivedAt, scheduledAt: scheduledAt, expiresAt: expiresAt,
+            state: state, connector: connector, upstreamID: upstreamID, attempts: attempts, errorCode: errorCode,
+            price: price, resellerPrice: resellerPrice))
     }
 }
 

@@ -33,12 +33,6 @@ public final class GroupCommitter: Sendable {
         case plain(Completion)
         case outcome(OutcomeCompletion)
 
-        /// The outcome form is for accepted messages (`enqueue(_:outcome:)`), whose clients wait.
-        var answersAClient: Bool {
-            if case .outcome = self { return true }
-            return false
-        }
-
         func callAsFunction(_ result: Result<ApplyOutcome, any Error>) {
             switch self {
             case .plain(let completion): completion(result.map { _ in () })
@@ -69,23 +63,19 @@ public final class GroupCommitter: Sendable {
     /// Queues writes; `completion` runs (on a background thread) once they are durable, or with
     /// the error that kept them from being so.
     public func enqueue(_ writes: [StoreWrite], completion: Completion? = nil) {
-        enqueue(writes, waiter: completion.map(Waiter.plain))
+        writer.add(completion.map(Waiter.plain), lane: .changes) { $0.append(contentsOf: writes) }
     }
 
     /// Like `enqueue(_:completion:)`, for accepted messages: the outcome says which the store
     /// refused for credit, and these completions run first in their batch, before any plain
     /// one, because a client is waiting for each of their answers.
     public func enqueue(_ writes: [StoreWrite], outcome completion: OutcomeCompletion?) {
-        enqueue(writes, waiter: completion.map(Waiter.outcome))
+        writer.add(completion.map(Waiter.outcome), lane: .accepts) { $0.append(contentsOf: writes) }
     }
 
     /// One write, the usual case (a state change, a receipt kept for later): no array of its own.
     public func enqueue(_ write: StoreWrite, completion: Completion? = nil) {
         writer.add(completion.map(Waiter.plain), lane: .changes) { $0.append(write) }
-    }
-
-    private func enqueue(_ writes: [StoreWrite], waiter: Waiter?) {
-        writer.add(waiter, lane: waiter?.answersAClient == true ? .accepts : .changes) { $0.append(contentsOf: writes) }
     }
 
     /// Writes `writes` and waits until they are durable.
