@@ -8,13 +8,15 @@ import SMPP
 /// writes the connector's submits with one flush per burst instead of one per message.
 ///
 /// Event-loop confined like every handler; the connector reaches it through `NIOLoopBound`.
-final class UpstreamLinkHandler: ChannelInboundHandler {
+final class UpstreamLinkHandler: ChannelInboundHandler, SMPPSessionApplication {
     typealias InboundIn = PDU
     typealias OutboundOut = SMPPOutbound
 
     private let connector: SMPPUpstreamConnector
     private let session: Int
     private var context: ChannelHandlerContext?
+    /// The session handler before this one, written to and read from by direct calls.
+    private var sessionHandler: SMPPSessionHandler?
     private var flushPending = false
 
     init(connector: SMPPUpstreamConnector, session: Int) {
@@ -28,13 +30,17 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        sessionHandler = SMPPSessionHandler.attach(self, in: context)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         answers = LoopMailbox(loop: context.eventLoop) { jobs in
             for job in jobs { job() }
             handler.value.context?.flush()
         }
     }
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        sessionHandler = nil
+    }
 
     /// Writes a request; submits arriving together (one event-loop task each) share one flush,
     /// which runs after every task already queued.
@@ -44,7 +50,7 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
             answered(.failure(SMPPSessionError(.connectionClosed, commandID: body.commandID)))
             return
         }
-        context.write(wrapOutboundOut(.request(body, tlvs: tlvs, responder: .callback(answered))), promise: nil)
+        context.write(.request(body, tlvs: tlvs, responder: .callback(answered)), session: sessionHandler)
         guard !flushPending else { return }
         flushPending = true
         context.eventLoop.assumeIsolated().execute { [self] in
@@ -54,7 +60,15 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let pdu = unwrapInboundIn(data)
+        received(unwrapInboundIn(data), context: context)
+    }
+
+    func sessionReceived(_ pdu: PDU) {
+        guard let context else { return }
+        received(pdu, context: context)
+    }
+
+    private func received(_ pdu: PDU, context: ChannelHandlerContext) {
         switch pdu.body {
         case .deliverSM, .dataSM:
             // Answered once the gateway has kept what it carries (group commit: every receipt of
@@ -73,7 +87,10 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
                     response = PDU.errorResponse(to: commandID, status: .temporaryApplicationError, sequenceNumber: sequence)
                 }
                 guard let response else { return }
-                answers?.post { handler.value.context?.write(handler.value.wrapOutboundOut(.response(response)), promise: nil) }
+                answers?.post {
+                    let handler = handler.value
+                    handler.context?.write(.response(response), session: handler.sessionHandler)
+                }
             }
         case .alertNotification:
             // No response exists; Tern does not track handset availability.
@@ -81,7 +98,7 @@ final class UpstreamLinkHandler: ChannelInboundHandler {
         default:
             if pdu.commandID.expectsResponse,
                let answer = PDU.errorResponse(to: pdu.commandID, status: .invalidCommandID, sequenceNumber: pdu.sequenceNumber) {
-                context.write(wrapOutboundOut(.response(answer)), promise: nil)
+                context.write(.response(answer), session: sessionHandler)
             }
         }
     }

@@ -7,7 +7,7 @@ import SMPP
 /// receipts and sends them in batches on a timer, one flush per tick.
 ///
 /// Event-loop confined; other loops reach it through `NIOLoopBound` and `execute`.
-final class SinkSMSCHandler: ChannelInboundHandler {
+final class SinkSMSCHandler: ChannelInboundHandler, SMPPSessionApplication {
     typealias InboundIn = PDU
     typealias OutboundOut = SMPPOutbound
 
@@ -25,6 +25,8 @@ final class SinkSMSCHandler: ChannelInboundHandler {
     private let configuration: SinkSMSC.Configuration
     private let receiptDelay: TimeAmount
     private var context: ChannelHandlerContext?
+    /// The session handler before this one, written to and read from by direct calls.
+    private var sessionHandler: SMPPSessionHandler?
     private var switches: SinkSMSC.Shared.Switches
     /// Counts not yet published to `shared`.
     private var delta = SinkSMSC.Counters()
@@ -59,6 +61,7 @@ final class SinkSMSCHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        sessionHandler = SMPPSessionHandler.attach(self, in: context)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         receiptAnswered = { result in
             let handler = handler.value
@@ -69,6 +72,7 @@ final class SinkSMSCHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        sessionHandler = nil
         receiptAnswered = nil
         tickTask?.cancel()
         tickTask = nil
@@ -87,6 +91,15 @@ final class SinkSMSCHandler: ChannelInboundHandler {
     // MARK: Requests
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        received(unwrapInboundIn(data), context: context)
+    }
+
+    func sessionReceived(_ pdu: PDU) {
+        guard let context else { return }
+        received(pdu, context: context)
+    }
+
+    private func received(_ pdu: PDU, context: ChannelHandlerContext) {
         if !inBatch {
             // Switches as of the start of this read batch: a test that throttles and then
             // submits sees its submit throttled.
@@ -94,7 +107,6 @@ final class SinkSMSCHandler: ChannelInboundHandler {
             switches = shared.sync(delta)
             delta = SinkSMSC.Counters()
         }
-        let pdu = unwrapInboundIn(data)
         switch pdu.body {
         case .bindTransmitter(let bind): self.bind(bind, type: .transmitter, pdu, context: context)
         case .bindReceiver(let bind): self.bind(bind, type: .receiver, pdu, context: context)
@@ -146,7 +158,7 @@ final class SinkSMSCHandler: ChannelInboundHandler {
 
     /// Written without a flush: the session handler flushes once per read batch.
     private func respond(_ pdu: PDU, context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(.response(pdu)), promise: nil)
+        context.write(.response(pdu), session: sessionHandler)
     }
 
     private func bind(_ bind: Bind, type: BindType, _ pdu: PDU, context: ChannelHandlerContext) {
@@ -287,8 +299,8 @@ final class SinkSMSCHandler: ChannelInboundHandler {
         }
         outstanding += 1
         delta.receiptsSent += 1
-        context.write(wrapOutboundOut(.request(.deliverSM(body), tlvs: tlvs, responder: receiptAnswered.map(SMPPResponder.callback))),
-                      promise: nil)
+        context.write(.request(.deliverSM(body), tlvs: tlvs, responder: receiptAnswered.map(SMPPResponder.callback)),
+                      session: sessionHandler)
     }
 
     /// Sends any request now (MO injection, hand-made receipts) and returns the ESME's response.
@@ -297,7 +309,8 @@ final class SinkSMSCHandler: ChannelInboundHandler {
             return eventLoop.makeFailedFuture(SMPPSessionError(.connectionClosed, commandID: body.commandID))
         }
         let promise = context.eventLoop.makePromise(of: PDU.self)
-        context.writeAndFlush(wrapOutboundOut(.request(body, tlvs: tlvs, promise: promise)), promise: nil)
+        context.write(.request(body, tlvs: tlvs, promise: promise), session: sessionHandler)
+        context.flush()
         return promise.futureResult
     }
 

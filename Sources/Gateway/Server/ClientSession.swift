@@ -22,6 +22,9 @@ public final class ClientSession: Sendable {
     /// Last PDU, submits waiting for an answer, rate.
     public let activity: SessionActivity
     let channel: any Channel
+    /// The channel's session handler, written to directly (no trip through the pipeline); nil
+    /// for a channel without one.
+    private let sessionHandler: NIOLoopBound<SMPPSessionHandler>?
     private let flow: NIOLoopBound<Flow>
 
     private final class Flow {
@@ -37,7 +40,8 @@ public final class ClientSession: Sendable {
     }
 
     init(id: UInt64, accountID: Int64, systemID: String, bindType: BindType, interfaceVersion: UInt8,
-         remoteAddress: String, tls: Bool = false, activity: SessionActivity = SessionActivity(), channel: any Channel, window: Int) {
+         remoteAddress: String, tls: Bool = false, activity: SessionActivity = SessionActivity(), channel: any Channel,
+         sessionHandler: SMPPSessionHandler? = nil, window: Int) {
         self.tls = tls
         self.activity = activity
         boundSince = Date()
@@ -49,6 +53,7 @@ public final class ClientSession: Sendable {
         self.remoteAddress = remoteAddress
         self.boundAt = .now
         self.channel = channel
+        self.sessionHandler = sessionHandler.map { NIOLoopBound($0, eventLoop: channel.eventLoop) }
         self.window = max(1, window)
         flow = NIOLoopBound(Flow(), eventLoop: channel.eventLoop)
         incoming = LoopMailbox(loop: channel.eventLoop) { jobs in
@@ -125,13 +130,18 @@ public final class ClientSession: Sendable {
             }
             then(result)
         }
-        channel.write(SMPPOutbound.request(delivery.body, tlvs: delivery.tlvs, responder: responder), promise: nil)
+        let request = SMPPOutbound.request(delivery.body, tlvs: delivery.tlvs, responder: responder)
+        if let handler = sessionHandler?.value {
+            handler.send(request)
+        } else {
+            channel.write(request, promise: nil)
+        }
         // One flush for every delivery queued in this turn of the event loop.
         if !flow.flushScheduled {
             flow.flushScheduled = true
             channel.eventLoop.assumeIsolated().execute {
                 flow.flushScheduled = false
-                self.channel.flush()
+                if let handler = self.sessionHandler?.value { handler.flush() } else { self.channel.flush() }
             }
         }
     }

@@ -9,7 +9,7 @@ import SMPP
 /// Protocol rules (states, windows, timers, malformed PDUs) are the session handler's; this
 /// handler decides as the gateway, on the session's event loop, and answers once the gateway has
 /// decided: a submit is answered only after its message is durable.
-final class ClientSessionHandler: ChannelInboundHandler {
+final class ClientSessionHandler: ChannelInboundHandler, SMPPSessionApplication {
     typealias InboundIn = PDU
     typealias OutboundOut = SMPPOutbound
 
@@ -27,6 +27,10 @@ final class ClientSessionHandler: ChannelInboundHandler {
     private var answers: LoopMailbox?
     /// While a burst of answers runs: responses are written, and flushed once at its end.
     private var answering = false
+    /// The session handler before this one, which hands over requests and takes responses by
+    /// direct calls; nil only in a pipeline without one.
+    private var sessionHandler: SMPPSessionHandler?
+    private var context: ChannelHandlerContext?
 
     init(gateway: TernGateway, settings: ServerSettings, isTLS: Bool, activity: SessionActivity = SessionActivity()) {
         self.gateway = gateway
@@ -37,11 +41,18 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        sessionHandler = SMPPSessionHandler.attach(self, in: context)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let contextBox = NIOLoopBound(context, eventLoop: context.eventLoop)
         answers = LoopMailbox(loop: context.eventLoop) { jobs in
             handler.value.answerBurst(jobs, context: contextBox.value)
         }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        sessionHandler = nil
     }
 
     private func answerBurst(_ jobs: [LoopMailbox.Job], context: ChannelHandlerContext) {
@@ -59,11 +70,8 @@ final class ClientSessionHandler: ChannelInboundHandler {
 
     /// Writes a response; flushed now, or at the end of the burst of answers in progress.
     private func send(_ response: PDU, context: ChannelHandlerContext) {
-        if answering {
-            context.write(wrapOutboundOut(.response(response)), promise: nil)
-        } else {
-            context.writeAndFlush(wrapOutboundOut(.response(response)), promise: nil)
-        }
+        context.write(.response(response), session: sessionHandler)
+        if !answering { context.flush() }
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -96,7 +104,15 @@ final class ClientSessionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let pdu = unwrapInboundIn(data)
+        received(unwrapInboundIn(data), context: context)
+    }
+
+    func sessionReceived(_ pdu: PDU) {
+        guard let context else { return }
+        received(pdu, context: context)
+    }
+
+    private func received(_ pdu: PDU, context: ChannelHandlerContext) {
         switch pdu.body {
         case .bindTransmitter(let bind): self.bind(bind, type: .transmitter, pdu: pdu, context: context)
         case .bindReceiver(let bind): self.bind(bind, type: .receiver, pdu: pdu, context: context)
@@ -163,7 +179,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             let session = ClientSession(
                 id: gateway.registry.nextSessionID(), accountID: accountID, systemID: account.systemID, bindType: type,
                 interfaceVersion: bind.interfaceVersion, remoteAddress: remote, tls: isTLS, activity: activity,
-                channel: context.channel, window: settings.window)
+                channel: context.channel, sessionHandler: sessionHandler, window: settings.window)
             do {
                 let bound = try gateway.registry.register(session, maxBinds: account.maxBinds)
                 // The hour's peak of bound sessions, for the consumption figures.
@@ -188,7 +204,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             case .receiver: body = .bindReceiverResp(resp)
             case .transceiver: body = .bindTransceiverResp(resp)
             }
-            context.writeAndFlush(wrapOutboundOut(.response(PDU(body, sequenceNumber: pdu.sequenceNumber, tlvs: tlvs))), promise: nil)
+            send(PDU(body, sequenceNumber: pdu.sequenceNumber, tlvs: tlvs), context: context)
             logger.info("bound", metadata: ["bind": "\(type)", "version": "0x\(String(bind.interfaceVersion, radix: 16))", "tls": "\(isTLS)"])
             if type != .transmitter {
                 let delivery = gateway.delivery
@@ -424,7 +440,7 @@ final class ClientSessionHandler: ChannelInboundHandler {
             }
             let resp = QuerySMResp(messageID: query.messageID, finalDate: finalDate, messageState: state,
                                    errorCode: UInt8(truncatingIfNeeded: min(255, max(0, message.errorCode ?? 0))))
-            context.writeAndFlush(handler.wrapOutboundOut(.response(PDU(.querySMResp(resp), sequenceNumber: pdu.sequenceNumber))), promise: nil)
+            handler.send(PDU(.querySMResp(resp), sequenceNumber: pdu.sequenceNumber), context: context)
         }
     }
 

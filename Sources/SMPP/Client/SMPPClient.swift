@@ -11,6 +11,9 @@ import NIOSSL
 public final class SMPPClient: Sendable {
     public let channel: any Channel
     private let inbox: Inbox
+    /// The channel's session handler, written to directly on the loop (no trip through the
+    /// pipeline for each request).
+    private let session: NIOLoopBound<SMPPSessionHandler>
 
     final class Inbox: Sendable {
         let keep: Bool
@@ -25,9 +28,10 @@ public final class SMPPClient: Sendable {
         }
     }
 
-    private init(channel: any Channel, inbox: Inbox) {
+    private init(channel: any Channel, inbox: Inbox, session: NIOLoopBound<SMPPSessionHandler>) {
         self.channel = channel
         self.inbox = inbox
+        self.session = session
     }
 
     /// deliver_sm / data_sm received so far (answered ok), whether kept or not.
@@ -73,7 +77,10 @@ public final class SMPPClient: Sendable {
             }
             .connect(host: host, port: port)
             .get()
-        return SMPPClient(channel: channel, inbox: inbox)
+        let session = try await channel.eventLoop.submit {
+            NIOLoopBound(try channel.pipeline.syncOperations.handler(type: SMPPSessionHandler.self), eventLoop: channel.eventLoop)
+        }.get()
+        return SMPPClient(channel: channel, inbox: inbox, session: session)
     }
 
     /// Sends a request and waits for its response (which may carry an error status).
@@ -104,11 +111,14 @@ public final class SMPPClient: Sendable {
             then(.failure(SMPPSessionError(.connectionClosed, commandID: body.commandID)))
             return
         }
-        channel.write(SMPPOutbound.request(body, tlvs: tlvs, responder: .callback(then)), promise: nil)
-        if flush { channel.flush() }
+        let session = self.session.value
+        session.send(.request(body, tlvs: tlvs, responder: .callback(then)))
+        if flush { session.flush() }
     }
 
-    public func flush() { channel.flush() }
+    public func flush() {
+        if channel.eventLoop.inEventLoop { session.value.flush() } else { channel.flush() }
+    }
 
     /// Binds and returns the response; check its `commandStatus`.
     public func bind(_ type: BindType, systemID: String, password: String, interfaceVersion: UInt8 = 0x34, systemType: String = "") async throws -> PDU {
@@ -132,20 +142,42 @@ public final class SMPPClient: Sendable {
 }
 
 /// Answers the SMSC's deliver_sm and data_sm and passes them on to the inbox.
-private final class DeliveryAnswerer: ChannelInboundHandler {
+private final class DeliveryAnswerer: ChannelInboundHandler, SMPPSessionApplication {
     typealias InboundIn = PDU
     typealias OutboundOut = SMPPOutbound
 
     private let answer: @Sendable (PDU) -> CommandStatus
     private let inbox: SMPPClient.Inbox
 
+    /// The session handler before this one, written to and read from by direct calls.
+    private var session: SMPPSessionHandler?
+    private var context: ChannelHandlerContext?
+
     init(answer: @escaping @Sendable (PDU) -> CommandStatus, inbox: SMPPClient.Inbox) {
         self.answer = answer
         self.inbox = inbox
     }
 
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        session = SMPPSessionHandler.attach(self, in: context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        session = nil
+    }
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let pdu = unwrapInboundIn(data)
+        received(unwrapInboundIn(data), context: context)
+    }
+
+    func sessionReceived(_ pdu: PDU) {
+        guard let context else { return }
+        received(pdu, context: context)
+    }
+
+    private func received(_ pdu: PDU, context: ChannelHandlerContext) {
         let status = answer(pdu)
         let response: PDU?
         switch pdu.body {
@@ -156,7 +188,7 @@ private final class DeliveryAnswerer: ChannelInboundHandler {
         default:
             response = PDU.errorResponse(to: pdu.commandID, status: .invalidCommandID, sequenceNumber: pdu.sequenceNumber)
         }
-        if let response { context.write(wrapOutboundOut(.response(response)), promise: nil) }
+        if let response { context.write(.response(response), session: session) }
         if status == .ok, pdu.commandID == .deliverSM || pdu.commandID == .dataSM { inbox.received(pdu) }
     }
 

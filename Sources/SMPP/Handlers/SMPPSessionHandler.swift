@@ -11,6 +11,9 @@ import NIOCore
 /// path. It encodes what it writes itself too, so a PDU that breaks a field limit is refused
 /// before it takes a window slot or a sequence number. The protocol rules live in
 /// `SessionStateMachine`; this type only translates between NIO and the machine.
+///
+/// The application after it may take the PDUs by a direct call instead (`attach(_:)`, `send`):
+/// the same order and the same answers, without a `NIOAny` box and a cast per PDU each way.
 public final class SMPPSessionHandler: ChannelDuplexHandler {
     public typealias InboundIn = ByteBuffer
     public typealias InboundOut = PDU
@@ -39,6 +42,10 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     private var unflushed: ByteBuffer?
     /// Past this many octets the gathered PDUs are handed on without waiting for the flush.
     static let gatherLimit = 64 * 1024
+    /// This handler's place in the pipeline while it is in one, for `send(_:promise:)`.
+    private var context: ChannelHandlerContext?
+    /// The handler after this one, when it takes the peer's PDUs by a direct call.
+    private var application: (any SMPPSessionApplication)?
 
     public init(role: SessionRole, windowSize: Int = 10, timers: SessionTimers = SessionTimers(), framing: PDUFraming = PDUFraming()) {
         self.framing = framing
@@ -53,6 +60,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     // MARK: Channel lifecycle
 
     public func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive { start(context: context) }
     }
 
@@ -69,6 +77,8 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     }
 
     public func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        application = nil
         tickTask?.cancel()
         partial = nil
         unflushed = nil
@@ -97,11 +107,13 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !framingLost else { return }
         var incoming = unwrapInboundIn(data)
+        // One reading of the clock for every PDU of the read: they arrived together.
+        let now = context.eventLoop.sessionNow
         do throws(SMPPDecodingError) {
-            try completePartial(from: &incoming, context: context)
+            try completePartial(from: &incoming, now: now, context: context)
             // Whole PDUs are cut out of the read in place (slices, no copy).
             while partial == nil, let frame = try framing.nextFrame(from: &incoming) {
-                received(frame, context: context)
+                received(frame, now: now, context: context)
             }
             if partial == nil, incoming.readableBytes > 0 { hold(&incoming, context: context) }
         } catch {
@@ -115,7 +127,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
 
     /// Finishes the PDU a previous read began, with the octets it still needs from the front of
     /// this read; the rest of the read is then framed in place.
-    private func completePartial(from incoming: inout ByteBuffer, context: ChannelHandlerContext) throws(SMPPDecodingError) {
+    private func completePartial(from incoming: inout ByteBuffer, now: SessionInstant, context: ChannelHandlerContext) throws(SMPPDecodingError) {
         while var held = partial, incoming.readableBytes > 0 {
             // Released first, so `held` is the buffer's only owner and grows in place.
             partial = nil
@@ -130,7 +142,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             }
             held.writeBuffer(&piece)
             if let frame = try framing.nextFrame(from: &held) {
-                received(frame, context: context)
+                received(frame, now: now, context: context)
             } else {
                 partial = held
             }
@@ -150,7 +162,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     }
 
     /// One whole PDU from the peer.
-    private func received(_ frame: ByteBuffer, context: ChannelHandlerContext) {
+    private func received(_ frame: ByteBuffer, now: SessionInstant, context: ChannelHandlerContext) {
         // Each PDU can move the session (a bind, an unbind): the application hears of every step.
         defer { reportStateChange(context: context) }
         let pdu: PDU
@@ -160,11 +172,14 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             answer(error, context: context)
             return
         }
-        let action = machine.pduReceived(pdu.commandID, sequenceNumber: pdu.sequenceNumber, status: pdu.commandStatus,
-                                         now: context.eventLoop.sessionNow)
+        let action = machine.pduReceived(pdu.commandID, sequenceNumber: pdu.sequenceNumber, status: pdu.commandStatus, now: now)
         switch action {
         case .forward:
-            context.fireChannelRead(wrapInboundOut(pdu))
+            if let application {
+                application.sessionReceived(pdu)
+            } else {
+                context.fireChannelRead(wrapInboundOut(pdu))
+            }
         case .completeRequest(let sequence, _, _):
             pending.removeValue(forKey: sequence)?.responder.succeed(pdu)
         default:
@@ -204,10 +219,43 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
         }
     }
 
+    // MARK: The application's direct path
+
+    /// From now on the peer's PDUs go to `application` (on the channel's event loop) instead of
+    /// `fireChannelRead`; events still travel the pipeline. `application` must be the handler
+    /// right after this one, so that nothing between them misses a PDU. Kept until this handler
+    /// leaves the pipeline.
+    public func attach(_ application: any SMPPSessionApplication) {
+        self.application = application
+    }
+
+    /// Writes `outbound` as a write through the pipeline from the next handler would, on the
+    /// channel's event loop. After this handler has left the pipeline, a request fails as on a
+    /// closed connection.
+    public func send(_ outbound: consuming SMPPOutbound, promise: EventLoopPromise<Void>? = nil) {
+        guard let context else {
+            if case .request(let body, _, let responder) = outbound {
+                responder?.fail(SMPPSessionError(.connectionClosed, commandID: body.commandID))
+            }
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        send(outbound, context: context, promise: promise)
+    }
+
+    /// Flushes what was written, as `flush` through the pipeline would.
+    public func flush() {
+        context.map(flush(context:))
+    }
+
     // MARK: Outbound
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
+        send(unwrapOutboundIn(data), context: context, promise: promise)
+    }
+
+    private func send(_ outbound: consuming SMPPOutbound, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        switch consume outbound {
         case .request(let body, let tlvs, let responder):
             // Encoded before the machine numbers it: a PDU that breaks a field limit is refused
             // here and never holds a window slot. The sequence number is patched in afterwards.
@@ -416,5 +464,38 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
         guard machine.state != lastState else { return }
         lastState = machine.state
         context.fireUserInboundEventTriggered(SMPPSessionEvent.stateChanged(lastState))
+    }
+}
+
+/// The application end of a session that takes the peer's PDUs from `SMPPSessionHandler` by a
+/// direct call (`SMPPSessionHandler.attach(_:)`) rather than through `channelRead`. At tens of
+/// thousands of PDUs a second, the `NIOAny` box a PDU travels in through the pipeline and the
+/// dynamic cast out of it were an allocation and a cast per PDU.
+public protocol SMPPSessionApplication: AnyObject {
+    /// A PDU the session passes on, as `channelRead` would have received it; on the channel's
+    /// event loop.
+    func sessionReceived(_ pdu: PDU)
+}
+
+extension SMPPSessionHandler {
+    /// Attaches `application` to the session handler in `context`'s pipeline and returns that
+    /// handler; nil when the pipeline has none (the application then reads and writes through
+    /// the pipeline). Call from the application's `handlerAdded`, on the channel's event loop.
+    public static func attach(_ application: any SMPPSessionApplication, in context: ChannelHandlerContext) -> SMPPSessionHandler? {
+        guard let handler = try? context.pipeline.syncOperations.handler(type: SMPPSessionHandler.self) else { return nil }
+        handler.attach(application)
+        return handler
+    }
+}
+
+extension ChannelHandlerContext {
+    /// Writes `outbound` straight into `session` when the application is attached to one, else
+    /// to the next handler through the pipeline.
+    public func write(_ outbound: SMPPOutbound, session: SMPPSessionHandler?, promise: EventLoopPromise<Void>? = nil) {
+        if let session {
+            session.send(outbound, promise: promise)
+        } else {
+            write(NIOAny(outbound), promise: promise)
+        }
     }
 }
