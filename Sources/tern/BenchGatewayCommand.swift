@@ -26,7 +26,8 @@ struct BenchRig {
     static let password = "bench"
 
     static func start(durability: StoreSettings.Durability, upstreamSessions: Int, upstreamWindow: Int, window: Int,
-                      plugins: [PluginSource] = [], charged: Bool = false) async throws -> BenchRig {
+                      plugins: [PluginSource] = [], charged: Bool = false,
+                      commitDelayMilliseconds: Int = ServerSettings.defaultCommitDelayMilliseconds) async throws -> BenchRig {
         var logger = Logger(label: "tern-bench")
         logger.logLevel = .error
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-bench-\(UUID().uuidString)").path
@@ -39,7 +40,7 @@ struct BenchRig {
                                                     sessions: upstreamSessions, window: upstreamWindow)
         let config = TernConfig(
             server: ServerSettings(smpp: HostPort(host: "127.0.0.1", port: 0), smppTLS: nil, http: nil, window: window,
-                                   maxQueuedMessages: 1_000_000, dataDirectory: directory),
+                                   maxQueuedMessages: 1_000_000, commitDelayMilliseconds: commitDelayMilliseconds, dataDirectory: directory),
             store: StoreSettings(path: directory + "/tern.sqlite", durability: durability),
             connectors: [ConnectorSettings(name: "sink", kind: .smpp(upstreamSettings))],
             routes: [RouteRule(name: "default", connectors: ["sink"])], sourceFile: "bench")
@@ -114,16 +115,20 @@ extension BenchCommand {
         @Flag(help: "Charge every message to a reseller's user (price plans, credit, ledger).") var charged = false
         @Option(help: "Destination numbers the messages are spread over. 1 sends every message to one number, which flatters the store: the tracking indexes then only ever append; real traffic is closer to a million.") var numbers = 1
 
+        @Option(help: "How long a small batch waits for company before its commit (the config's commit_delay_ms).")
+        var commitDelay = ServerSettings.defaultCommitDelayMilliseconds
+
         func run() async throws {
             #if DEBUG
             print("note: this is a debug build; use scripts/run bench gateway for real figures")
             #endif
+            guard (0...1000).contains(commitDelay) else { throw ValidationError("--commit-delay must be between 0 and 1000 milliseconds") }
             guard let durability = StoreSettings.Durability(rawValue: durability) else { throw ValidationError("--durability must be full or normal") }
             guard sessions > 0, window > 0, count > 0 else { throw ValidationError("--sessions, --window and --count must be positive") }
             guard numbers > 0, numbers <= 100_000_000 else { throw ValidationError("--numbers must be between 1 and 100000000") }
             let sources = plugins ? try BenchPlugins.sources(directory: pluginDirectory, connector: "sink", contentFilter: true) : []
             let rig = try await BenchRig.start(durability: durability, upstreamSessions: upstreamSessions, upstreamWindow: upstreamWindow,
-                                               window: window, plugins: sources, charged: charged)
+                                               window: window, plugins: sources, charged: charged, commitDelayMilliseconds: commitDelay)
             let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             var clients: [SMPPClient] = []
             for _ in 0..<sessions {
@@ -132,7 +137,7 @@ extension BenchCommand {
                 guard bound.commandStatus == .ok else { throw ValidationError("bench bind refused: \(bound.commandStatus)") }
                 clients.append(client)
             }
-            print("tern bench gateway: \(count) messages, \(sessions) sessions × window \(window), upstream \(upstreamSessions) × \(upstreamWindow), store \(durability.rawValue)\(rate > 0 ? ", rate \(rate)/s" : "")\(plugins ? ", plugins: \(sources.map(\.name).joined(separator: ", "))" : "")\(numbers > 1 ? ", \(numbers) destination numbers" : "")")
+            print("tern bench gateway: \(count) messages, \(sessions) sessions × window \(window), upstream \(upstreamSessions) × \(upstreamWindow), store \(durability.rawValue), commit delay \(commitDelay) ms\(rate > 0 ? ", rate \(rate)/s" : "")\(plugins ? ", plugins: \(sources.map(\.name).joined(separator: ", "))" : "")\(numbers > 1 ? ", \(numbers) destination numbers" : "")")
             let started = ContinuousClock.now
             let cpuAtStart = BenchCPU.now()
             let perSession = (count + sessions - 1) / sessions

@@ -16,12 +16,14 @@ struct BenchProcessTests {
     @Test("without plugins, with the shipped plugins (which bill), charged to a reseller's user, and spread over many numbers")
     func everyModeDeliversEverything() async throws {
         let plugins = CheckConfigTests.root.appendingPathComponent("plugins").path
-        for extra in [[], ["--plugins", "--plugin-directory", plugins], ["--charged"], ["--numbers", "1000", "--plugins", "--plugin-directory", plugins]] {
+        for extra in [[], ["--plugins", "--plugin-directory", plugins], ["--charged"], ["--numbers", "1000", "--plugins", "--plugin-directory", plugins],
+                      ["--commit-delay", "0"]] {
             let output = try await Self.bench(extra)
             #expect(output.contains("acknowledged: 300 in"), "\(extra): \(output)")
             #expect(output.contains("receipts back at the clients: 300 in"), "\(extra): \(output)")
             #expect(!output.contains("refused:"), "\(extra): \(output)")
             #expect(output.contains("1000 destination numbers") == extra.contains("--numbers"), "\(extra): \(output)")
+            #expect(output.contains(extra.contains("--commit-delay") ? "commit delay 0 ms" : "commit delay 2 ms"), "\(extra): \(output)")
             // The CPU the messages cost: a positive figure for the whole process, and on Linux
             // the event loops by name.
             let cpu = try #require(output.split(separator: "\n").first { $0.hasPrefix("CPU per message: ") }, "\(extra): \(output)")
@@ -32,6 +34,13 @@ struct BenchProcessTests {
             #endif
             #expect(output.contains("group commits,"), "\(extra): \(output)")
         }
+    }
+
+    @Test("a commit delay outside 0…1000 ms is refused with the option's name")
+    func commitDelayOutOfRange() async throws {
+        let result = try await runTern(["bench", "gateway", "--count", "10", "--commit-delay", "5000"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--commit-delay must be between 0 and 1000 milliseconds"), "\(result.stderr)")
     }
 
     @Test("paced, every message still comes back, and no faster than the rate asked for")

@@ -51,6 +51,7 @@ public struct ServerSettings: Sendable, Hashable {
     public var maxQueuedMessages: Int
     /// Milliseconds a group commit may wait to gather more writes.
     public var commitDelayMilliseconds: Int
+    public static let defaultCommitDelayMilliseconds = 2
     /// Validity when the client gives none, in seconds.
     public var defaultValiditySeconds: Int
     /// Whether message text may appear in logs (off by default).
@@ -67,7 +68,7 @@ public struct ServerSettings: Sendable, Hashable {
         http: HostPort? = HostPort(host: "127.0.0.1", port: 8080),
         tlsCertificate: String? = nil, tlsKey: String? = nil, window: Int = 100,
         enquireLinkSeconds: Int = 30, inactivitySeconds: Int = 300, responseTimeoutSeconds: Int = 10,
-        maxQueuedMessages: Int = 200_000, commitDelayMilliseconds: Int = 2, defaultValiditySeconds: Int = 48 * 3600,
+        maxQueuedMessages: Int = 200_000, commitDelayMilliseconds: Int = defaultCommitDelayMilliseconds, defaultValiditySeconds: Int = 48 * 3600,
         logMessageText: Bool = false, dataDirectory: String = "var", bindFailuresBeforeBan: Int = 10,
         bindBanSeconds: Int = 300
     ) {

@@ -283,15 +283,18 @@ public final class TernGateway: Sendable {
     /// `completion` runs when the messages are durable (or failed to be): only then may the
     /// client get its response. Messages the store refused for credit are in the outcome; they
     /// are kept as rejected and never dispatched.
-    public func accept(_ items: [DispatchItem], completion: @escaping @Sendable (Result<ApplyOutcome, any Error>) -> Void) {
+    public func accept(_ items: consuming [DispatchItem], completion: @escaping @Sendable (Result<ApplyOutcome, any Error>) -> Void) {
         // Routed before it is stored: one write records both (the store keeps the routed time).
-        let writes = items.map { item -> StoreWrite in
-            var message = item.message
-            message.state = .routed
-            message.connector = item.connector
-            return .accept(message)
+        // Set in place, while each message is the caller's alone: on a copy, each change would
+        // copy the message's values into a new box.
+        var items = items
+        for index in items.indices {
+            let connector = items[index].connector
+            items[index].message.state = .routed
+            items[index].message.connector = connector
         }
-        committer.enqueue(writes, outcome: { result in
+        let writes = items.map { StoreWrite.accept($0.message) }
+        committer.enqueue(writes, outcome: { [items] result in
             switch result {
             case .success(let outcome):
                 let refused = outcome.refusedForCredit

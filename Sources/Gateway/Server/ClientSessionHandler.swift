@@ -295,7 +295,7 @@ final class ClientSessionHandler: ChannelInboundHandler, SMPPSessionApplication 
         }
         let answers = self.answers
         let request = Request(pdu)
-        gateway.accept(items) { result in
+        gateway.accept(consume items) { result in
             let answer: LoopMailbox.Job = {
                 let handler = handler.value
                 let context = contextBox.value
