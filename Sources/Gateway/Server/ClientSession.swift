@@ -132,7 +132,7 @@ public final class ClientSession: Sendable {
         }
         let request = SMPPOutbound.request(delivery.body, tlvs: delivery.tlvs, responder: responder)
         if let handler = sessionHandler?.value {
-            handler.send(request)
+            handler.write(request)
         } else {
             channel.write(request, promise: nil)
         }

@@ -112,7 +112,7 @@ public final class SMPPClient: Sendable {
             return
         }
         let session = self.session.value
-        session.send(.request(body, tlvs: tlvs, responder: .callback(then)))
+        session.write(.request(body, tlvs: tlvs, responder: .callback(then)))
         if flush { session.flush() }
     }
 

@@ -12,7 +12,7 @@ import NIOCore
 /// before it takes a window slot or a sequence number. The protocol rules live in
 /// `SessionStateMachine`; this type only translates between NIO and the machine.
 ///
-/// The application after it may take the PDUs by a direct call instead (`attach(_:)`, `send`):
+/// The application after it may take the PDUs by a direct call instead (`attach(_:)`, `write(_:promise:)`):
 /// the same order and the same answers, without a `NIOAny` box and a cast per PDU each way.
 public final class SMPPSessionHandler: ChannelDuplexHandler {
     public typealias InboundIn = ByteBuffer
@@ -42,7 +42,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     private var unflushed: ByteBuffer?
     /// Past this many octets the gathered PDUs are handed on without waiting for the flush.
     static let gatherLimit = 64 * 1024
-    /// This handler's place in the pipeline while it is in one, for `send(_:promise:)`.
+    /// This handler's place in the pipeline while it is in one, for `write(_:promise:)`.
     private var context: ChannelHandlerContext?
     /// The handler after this one, when it takes the peer's PDUs by a direct call.
     private var application: (any SMPPSessionApplication)?
@@ -229,10 +229,10 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
         self.application = application
     }
 
-    /// Writes `outbound` as a write through the pipeline from the next handler would, on the
-    /// channel's event loop. After this handler has left the pipeline, a request fails as on a
-    /// closed connection.
-    public func send(_ outbound: consuming SMPPOutbound, promise: EventLoopPromise<Void>? = nil) {
+    /// Writes `outbound` as a write through the pipeline from the next handler would (no flush),
+    /// on the channel's event loop. After this handler has left the pipeline, a request fails as
+    /// on a closed connection.
+    public func write(_ outbound: consuming SMPPOutbound, promise: EventLoopPromise<Void>? = nil) {
         guard let context else {
             if case .request(let body, _, let responder) = outbound {
                 responder?.fail(SMPPSessionError(.connectionClosed, commandID: body.commandID))
@@ -240,6 +240,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
+        context.eventLoop.assertInEventLoop()
         send(outbound, context: context, promise: promise)
     }
 
@@ -493,7 +494,7 @@ extension ChannelHandlerContext {
     /// to the next handler through the pipeline.
     public func write(_ outbound: SMPPOutbound, session: SMPPSessionHandler?, promise: EventLoopPromise<Void>? = nil) {
         if let session {
-            session.send(outbound, promise: promise)
+            session.write(outbound, promise: promise)
         } else {
             write(NIOAny(outbound), promise: promise)
         }

@@ -3,7 +3,7 @@ import NIOEmbedded
 import Testing
 @testable import SMPP
 
-/// An application attached to the session handler: PDUs by `sessionReceived`, writes by `send`.
+/// An application attached to the session handler: PDUs by `sessionReceived`, writes by `write`.
 /// It records which way each PDU came, so a PDU that took the pipeline instead shows.
 private final class AttachedApplication: ChannelInboundHandler, SMPPSessionApplication {
     typealias InboundIn = PDU
@@ -25,7 +25,7 @@ private final class AttachedApplication: ChannelInboundHandler, SMPPSessionAppli
         default: nil
         }
         guard let answer else { return }
-        session?.send(.response(PDU(answer, sequenceNumber: pdu.sequenceNumber)))
+        session?.write(.response(PDU(answer, sequenceNumber: pdu.sequenceNumber)))
         session?.flush()
     }
 
@@ -70,7 +70,7 @@ struct SessionDirectPathTests {
         #expect(application.direct.last == submit)
         #expect(application.throughPipeline.isEmpty)
         #expect(application.events.contains(.stateChanged(.boundTransceiver)))
-        // The answers written by `send` went out as a write through the pipeline would have.
+        // The answers written directly went out as a write through the pipeline would have.
         #expect(try Self.sent(channel) == [
             PDU(.bindTransceiverResp(BindResp(systemID: "TernSMSC")), sequenceNumber: 1),
             PDU(.submitSMResp(SubmitSMResp(messageID: "msg-2")), sequenceNumber: 2),
@@ -78,14 +78,14 @@ struct SessionDirectPathTests {
         #expect(session.state == .boundTransceiver)
     }
 
-    @Test("a request written by send is numbered, held in the window, and completed by its response")
+    @Test("a request written directly is numbered, held in the window, and completed by its response")
     func requestBySend() throws {
         let (channel, session, _) = try Self.channel()
         try channel.writeInbound(try PDU(.bindTransceiver(Bind(systemID: "tern", password: "pw")), sequenceNumber: 1).encoded())
         _ = try Self.sent(channel)
         let answered = channel.embeddedEventLoop.makePromise(of: PDU.self)
         let deliver = PDU.Body.deliverSM(DeliverSM(source: .international("447700900123"), destination: .alphanumeric("Tern")))
-        session.send(.request(deliver, promise: answered))
+        session.write(.request(deliver, promise: answered))
         session.flush()
         let requests = try Self.sent(channel)
         #expect(requests.map(\.commandID) == [.deliverSM])
@@ -100,7 +100,7 @@ struct SessionDirectPathTests {
         try channel.close().wait()
         channel.embeddedEventLoop.run()  // the pipeline lets its handlers go on the next turn
         let answered = channel.embeddedEventLoop.makePromise(of: PDU.self)
-        session.send(.request(.enquireLink, promise: answered))
+        session.write(.request(.enquireLink, promise: answered))
         #expect(throws: SMPPSessionError(.connectionClosed, commandID: .enquireLink)) { try answered.futureResult.wait() }
         #expect(application.direct.isEmpty)
     }
