@@ -122,7 +122,10 @@ extension BenchCommand {
             #if DEBUG
             print("note: this is a debug build; use scripts/run bench gateway for real figures")
             #endif
-            guard (0...1000).contains(commitDelay) else { throw ValidationError("--commit-delay must be between 0 and 1000 milliseconds") }
+            let delays = ServerSettings.commitDelayMillisecondsRange
+            guard delays.contains(commitDelay) else {
+                throw ValidationError("--commit-delay must be between \(delays.lowerBound) and \(delays.upperBound) milliseconds")
+            }
             guard let durability = StoreSettings.Durability(rawValue: durability) else { throw ValidationError("--durability must be full or normal") }
             guard sessions > 0, window > 0, count > 0 else { throw ValidationError("--sessions, --window and --count must be positive") }
             guard numbers > 0, numbers <= 100_000_000 else { throw ValidationError("--numbers must be between 1 and 100000000") }

@@ -218,7 +218,8 @@ struct TernConfigReader {
         if let value = reader.integer("inactivity", atLeast: 1, unit: "seconds") { server.inactivitySeconds = value }
         if let value = reader.integer("response_timeout", atLeast: 1, unit: "seconds") { server.responseTimeoutSeconds = value }
         if let value = reader.integer("max_queued_messages", atLeast: 1) { server.maxQueuedMessages = value }
-        if let value = reader.integer("commit_delay_ms", atLeast: 0, atMost: 1000, unit: "milliseconds") { server.commitDelayMilliseconds = value }
+        if let value = reader.integer("commit_delay_ms", atLeast: ServerSettings.commitDelayMillisecondsRange.lowerBound,
+                                      atMost: ServerSettings.commitDelayMillisecondsRange.upperBound, unit: "milliseconds") { server.commitDelayMilliseconds = value }
         if let value = reader.integer("default_validity", atLeast: 1, unit: "seconds") { server.defaultValiditySeconds = value }
         if let value = reader.bool("log_message_text") { server.logMessageText = value }
         if let value = reader.nonEmptyString("data_directory") { server.dataDirectory = value }

@@ -52,6 +52,8 @@ public struct ServerSettings: Sendable, Hashable {
     /// Milliseconds a group commit may wait to gather more writes.
     public var commitDelayMilliseconds: Int
     public static let defaultCommitDelayMilliseconds = 2
+    /// What `commit_delay_ms` may be set to.
+    public static let commitDelayMillisecondsRange = 0...1000
     /// Validity when the client gives none, in seconds.
     public var defaultValiditySeconds: Int
     /// Whether message text may appear in logs (off by default).

@@ -220,6 +220,11 @@ struct CommitLanes<Waiter> {
         var waiters: [Waiter] = []
         var isEmpty: Bool { writes.isEmpty && waiters.isEmpty }
 
+        mutating func add(_ waiter: Waiter?, _ append: (inout [StoreWrite]) -> Void) {
+            append(&writes)
+            if let waiter { waiters.append(waiter) }
+        }
+
         /// Everything in it, leaving it empty with room for as many.
         mutating func takeAll() -> Lane {
             let taken = self
@@ -249,12 +254,8 @@ struct CommitLanes<Waiter> {
 
     mutating func add(_ waiter: Waiter?, to lane: Name, _ append: (inout [StoreWrite]) -> Void) {
         switch lane {
-        case .accepts:
-            append(&queued.accepts.writes)
-            if let waiter { queued.accepts.waiters.append(waiter) }
-        case .changes:
-            append(&queued.changes.writes)
-            if let waiter { queued.changes.waiters.append(waiter) }
+        case .accepts: queued.accepts.add(waiter, append)
+        case .changes: queued.changes.add(waiter, append)
         }
     }
 

@@ -12,7 +12,7 @@ import NIOCore
 /// before it takes a window slot or a sequence number. The protocol rules live in
 /// `SessionStateMachine`; this type only translates between NIO and the machine.
 ///
-/// The application after it may take the PDUs by a direct call instead (`attach(_:)`, `write(_:promise:)`):
+/// The application after it may take the PDUs by a direct call instead (`attach(_:in:)`, `write(_:promise:)`):
 /// the same order and the same answers, without a `NIOAny` box and a cast per PDU each way.
 public final class SMPPSessionHandler: ChannelDuplexHandler {
     public typealias InboundIn = ByteBuffer
@@ -224,8 +224,8 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
     /// From now on the peer's PDUs go to `application` (on the channel's event loop) instead of
     /// `fireChannelRead`; events still travel the pipeline. `application` must be the handler
     /// right after this one, so that nothing between them misses a PDU. Kept until this handler
-    /// leaves the pipeline.
-    public func attach(_ application: any SMPPSessionApplication) {
+    /// leaves the pipeline. Applications call `attach(_:in:)`, which finds this handler.
+    private func attach(_ application: any SMPPSessionApplication) {
         self.application = application
     }
 
@@ -469,7 +469,7 @@ public final class SMPPSessionHandler: ChannelDuplexHandler {
 }
 
 /// The application end of a session that takes the peer's PDUs from `SMPPSessionHandler` by a
-/// direct call (`SMPPSessionHandler.attach(_:)`) rather than through `channelRead`. At tens of
+/// direct call (`SMPPSessionHandler.attach(_:in:)`) rather than through `channelRead`. At tens of
 /// thousands of PDUs a second, the `NIOAny` box a PDU travels in through the pipeline and the
 /// dynamic cast out of it were an allocation and a cast per PDU.
 public protocol SMPPSessionApplication: AnyObject {

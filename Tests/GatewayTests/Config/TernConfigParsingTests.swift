@@ -231,6 +231,7 @@ struct TernConfigParsingTests {
     func ranges() {
         expectError("[server]\nwindow = 0\n" + Self.minimal, line: 2, "[server] window must be at least 1 (found 0)")
         expectError(Self.minimal + "\ndata_coding = 256", line: 7, "data_coding must be between 0 and 255 (found 256)")
+        expectError("[server]\ncommit_delay_ms = 1001\n" + Self.minimal, line: 2, "commit_delay_ms must be between 0 and 1000")
     }
 
     @Test("store type, path, durability")
