@@ -50,8 +50,10 @@ struct RowReader {
 
 extension SQLiteMessageStore {
     /// The SELECT list `message(from:)` expects, in its order.
-    static let messageColumns = """
-        id, account_id, system_id, service_type, source_ton, source_npi, source_value, \
+    static let messageColumns = "id, " + messageColumnsAfterID
+    /// `messageColumns` but the first, for a SELECT that takes the id from an index's own column.
+    static let messageColumnsAfterID = """
+        account_id, system_id, service_type, source_ton, source_npi, source_value, \
         destination_ton, destination_npi, destination_value, esm_class, protocol_id, priority, \
         registered_delivery, data_coding, short_message, tlvs, concat_reference, concat_total, \
         concat_sequence, received_at, scheduled_at, expires_at, state, connector, upstream_id, \

@@ -314,6 +314,25 @@ extension SQLiteMessageStore {
                 FROM messages m LEFT JOIN message_state s ON s.id = m.id;
                 """)
         }
+        migrator.registerMigration("v8: a log of destination numbers for the index in its own file") { db in
+            // Each entry of `messages_by_destination` went to a random page of a b-tree as large
+            // as the store, a page written per message (BENCHMARKS.md, twelfth pass). The
+            // accept now appends the message's number here (`WriteBatch`), in commit order, and
+            // `DestinationIndex` merges the log into a file of its own in sorted batches. The
+            // stored messages are logged now, oldest first. The store's id tells an index file
+            // made from this store from one made from another.
+            try db.execute(sql: """
+                CREATE TABLE destination_log (
+                    seq INTEGER PRIMARY KEY,
+                    message_id INTEGER NOT NULL,
+                    number TEXT NOT NULL
+                );
+                INSERT INTO destination_log (message_id, number) SELECT id, destination_value FROM messages ORDER BY id;
+                DROP INDEX messages_by_destination;
+                CREATE TABLE store_identity (id TEXT NOT NULL);
+                INSERT INTO store_identity (id) VALUES (lower(hex(randomblob(16))));
+                """)
+        }
         return migrator
     }
 }

@@ -7,14 +7,87 @@ import GRDB
 // on a thousand messages as on millions.
 extension SQLiteMessageStore {
     public func searchMessages(_ query: MessageQuery) async throws -> [Message] {
-        let (sql, arguments) = Self.searchSQL(query)
-        return try await pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.message(from:))
+        guard query.destination != nil else {
+            let (sql, arguments) = Self.searchSQL(query)
+            return try await pool.read { db in
+                try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.message(from:))
+            }
         }
+        return try await pool.read { db in try Self.searchByNumber(query, db) }
+    }
+
+    /// A search by number: the log's tail not merged yet, then the index's generations newest
+    /// first, each read by its key with the search's limit, until the older ones cannot hold a
+    /// message newer than the last one kept. The index file records how far it merged the log
+    /// in the same transaction as the entries, so the two parts never overlap nor leave a gap,
+    /// whichever snapshot of the store this read has.
+    private static func searchByNumber(_ query: MessageQuery, _ db: Database) throws -> [Message] {
+        let limit = max(0, min(query.limit, 1000))
+        if limit == 0 { return [] }
+        func search(_ numbers: NumberTable) throws -> [Message] {
+            let (sql, arguments) = destinationSearchSQL(query, in: numbers)
+            // Cached: preparing a join through the view costs more than running it, once per
+            // generation.
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(message(from:))
+        }
+        var found = try search(.logTail)
+        let lower = query.from.map { MessageIDGenerator.firstID(at: $0).rawValue }
+        let upper = searchUpperBound(query)
+        for generation in try DestinationIndex.generations(db, schema: "destination_index") {
+            if found.count == limit, let oldestKept = found.last?.id.rawValue, generation.lastID < oldestKept { break }
+            if let lower, generation.lastID < lower { break }
+            if let upper, generation.firstID >= upper { continue }
+            found = Array((found + (try search(.generation(generation.table)))).sorted { $0.id > $1.id }.prefix(limit))
+        }
+        return found
+    }
+
+    /// Where a search by number looks.
+    enum NumberTable {
+        /// The log's rows the index has not merged yet, read by position.
+        case logTail
+        /// A generation of the index (attached), read by its key.
+        case generation(String)
     }
 
     /// The SELECT a search runs (its plan is checked by the tests: always an index, never a scan).
+    /// Not for a search by number: that is `destinationSearchSQL`, once per table.
     static func searchSQL(_ query: MessageQuery) -> (String, StatementArguments) {
+        let (filter, arguments) = searchFilter(query, id: "id")
+        let clause = filter.isEmpty ? "" : "WHERE " + filter.joined(separator: " AND ")
+        return ("SELECT \(messageColumns) FROM message_view \(clause) ORDER BY id DESC LIMIT ?",
+                arguments + [max(0, min(query.limit, 1000))])
+    }
+
+    /// A search by number in one table of (number, message_id), newest first (its plan is
+    /// checked by the tests).
+    static func destinationSearchSQL(_ query: MessageQuery, in numbers: NumberTable) -> (String, StatementArguments) {
+        let (filter, arguments) = searchFilter(query, id: "n.message_id")
+        var conditions = ["n.number = ?"] + filter
+        let table: String
+        switch numbers {
+        case .logTail:
+            table = "destination_log"
+            conditions.append("n.seq > (SELECT through FROM destination_index.merged)")
+        case .generation(let name):
+            table = name
+        }
+        return ("""
+            SELECT n.message_id, \(messageColumnsAfterID) FROM \(table) n JOIN message_view ON id = n.message_id
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY n.message_id DESC LIMIT ?
+            """, [query.destination] + arguments + [max(0, min(query.limit, 1000))])
+    }
+
+    /// The id every message a search finds is below, if it has one.
+    private static func searchUpperBound(_ query: MessageQuery) -> Int64? {
+        var upper = Int64.max
+        if let to = query.to { upper = min(upper, MessageIDGenerator.firstID(at: to).rawValue) }
+        if let before = query.before { upper = min(upper, before.rawValue) }
+        return upper == Int64.max ? nil : upper
+    }
+
+    /// A search's conditions but the number, with `id` the column that holds the message id.
+    private static func searchFilter(_ query: MessageQuery, id: String) -> ([String], StatementArguments) {
         var conditions: [String] = []
         var arguments = StatementArguments()
         func equal(_ column: String, _ value: (some DatabaseValueConvertible)?) {
@@ -22,27 +95,21 @@ extension SQLiteMessageStore {
             conditions.append("\(column) = ?")
             arguments += [value]
         }
-        equal("id", query.messageID?.rawValue)
-        equal("destination_value", query.destination)
+        equal(id, query.messageID?.rawValue)
         equal("source_value", query.source)
         equal("campaign", query.campaign)
         equal("account_id", query.accountID)
         if let scope = query.scope { conditions.append(accountFilter(scope)) }
         equal("state", query.state?.rawValue)
         if let from = query.from {
-            conditions.append("id >= ?")
+            conditions.append("\(id) >= ?")
             arguments += [MessageIDGenerator.firstID(at: from).rawValue]
         }
-        var upper = Int64.max
-        if let to = query.to { upper = min(upper, MessageIDGenerator.firstID(at: to).rawValue) }
-        if let before = query.before { upper = min(upper, before.rawValue) }
-        if upper != Int64.max {
-            conditions.append("id < ?")
+        if let upper = searchUpperBound(query) {
+            conditions.append("\(id) < ?")
             arguments += [upper]
         }
-        let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        arguments += [max(0, min(query.limit, 1000))]
-        return ("SELECT \(messageColumns) FROM message_view \(filter) ORDER BY id DESC LIMIT ?", arguments)
+        return (conditions, arguments)
     }
 
     public func campaigns(scope: [Int64]?, name: String?, limit: Int) async throws -> [CampaignSummary] {

@@ -20,6 +20,8 @@ public final class SQLiteMessageStore: MessageStore {
     let pool: DatabasePool
     /// Checkpoints the log off the commit path.
     let checkpointer: WALCheckpointer
+    /// Messages by destination number, in a file of its own.
+    let destinations: DestinationIndex
     private let logger = Logger(label: "tern.store.sqlite")
 
     /// How long a connection waits for another process's lock (a second gateway, a backup tool)
@@ -65,8 +67,18 @@ public final class SQLiteMessageStore: MessageStore {
     /// They can only be turned off before SQLite's first use, which is the first store opened.
     static let memoryStatisticsOff: Bool = tern_sqlite_disable_memory_statistics() == SQLITE_OK
 
+    /// Whether `migrate` starts the destination index's merge loop (tests that look at what is
+    /// merged and what is not merge by hand).
+    private let mergesInBackground: Bool
+
     /// Opens (creating if needed) the database at `path`, and its parent directory.
-    public init(path: String, durability: StoreSettings.Durability = .full) throws {
+    public convenience init(path: String, durability: StoreSettings.Durability = .full) throws {
+        try self.init(path: path, durability: durability, mergesInBackground: true)
+    }
+
+    init(path: String, durability: StoreSettings.Durability, mergesInBackground: Bool,
+         entriesPerGeneration: Int64 = DestinationIndex.defaultEntriesPerGeneration) throws {
+        self.mergesInBackground = mergesInBackground
         _ = Self.memoryStatisticsOff
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -78,6 +90,15 @@ public final class SQLiteMessageStore: MessageStore {
             // Runs before GRDB switches the file to WAL, the last moment a new file takes a page
             // size; an existing store keeps the one it was made with (changing it needs a VACUUM).
             try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
+        }
+        // Searches read the index by destination number from the readers. Never from the
+        // writer: its BEGIN IMMEDIATE would take the index file's write lock too, which the
+        // merger needs.
+        let destinationsPath = DestinationIndex.path(besideStore: path)
+        configuration.prepareDatabase { db in
+            if db.configuration.readonly {
+                try db.execute(sql: "ATTACH DATABASE ? AS destination_index", arguments: [destinationsPath])
+            }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
 
@@ -95,6 +116,26 @@ public final class SQLiteMessageStore: MessageStore {
         }
         checkpointer = try WALCheckpointer(path: path)
         checkpointer.start()
+        destinations = try Self.openDestinationIndex(storePath: path, entriesPerGeneration: entriesPerGeneration, logger: logger)
+    }
+
+    /// The index file holds nothing the store does not: one that cannot be opened is set aside
+    /// and made again from the log, rather than keeping the gateway from starting.
+    private static func openDestinationIndex(storePath: String, entriesPerGeneration: Int64, logger: Logger) throws -> DestinationIndex {
+        do {
+            return try DestinationIndex(storePath: storePath, entriesPerGeneration: entriesPerGeneration)
+        } catch {
+            let path = DestinationIndex.path(besideStore: storePath)
+            let aside = path + ".damaged"
+            logger.error("the index by destination number cannot be opened; setting it aside and making it again from the store", metadata: [
+                "index": "\(path)", "set_aside_as": "\(aside)", "error": "\(error)",
+            ])
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: aside + suffix)
+                try? FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
+            }
+            return try DestinationIndex(storePath: storePath, entriesPerGeneration: entriesPerGeneration)
+        }
     }
 
     public func migrate() async throws {
@@ -105,11 +146,27 @@ public final class SQLiteMessageStore: MessageStore {
                 continuation.resume(with: result.map { _ in () })
             }
         }
+        try await destinations.open()
+        if mergesInBackground { destinations.start() }
     }
 
     public func close() async throws {
+        try await destinations.stop()
         try await checkpointer.stop()
         try pool.close()
+    }
+
+    /// Merges every logged number into the index by destination number now, rather than in
+    /// the background's batches: for a bench that times searches right after filling the
+    /// store. Returns how many numbers were left to merge.
+    @discardableResult
+    public func mergeDestinationIndex() async -> Int64 {
+        let destinations = self.destinations
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Int64, Never>) in
+            DispatchQueue.global().async {
+                continuation.resume(returning: destinations.mergeEverything())
+            }
+        }
     }
 
     /// The file's page size, for tests.

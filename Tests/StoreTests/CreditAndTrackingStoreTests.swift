@@ -283,12 +283,29 @@ struct CreditAndTrackingStoreTests {
         ("account", MessageQuery(accountID: 3, limit: 50)),
         ("account and time", MessageQuery(accountID: 3, from: Date(), limit: 50)),
         ("scope and number", MessageQuery(scope: [1, 2, 3], destination: "447700900123")),
+        ("number and time", MessageQuery(destination: "447700900123", from: Date(), before: MessageID(rawValue: 1 << 62))),
         ("message id", MessageQuery(messageID: MessageID(rawValue: 42))),
     ])
     func searchesUseIndexes(_ name: String, _ query: MessageQuery) async throws {
         try await withStore { store in
             let (sql, arguments) = SQLiteMessageStore.searchSQL(query)
-            let plan = try await store.queryPlan(sql, arguments: arguments).joined(separator: " | ")
+            var plan = try await store.queryPlan(sql, arguments: arguments).joined(separator: " | ")
+            if query.destination != nil {
+                // By number: each generation of the index by its key, newest first.
+                let (generationSQL, generationArguments) = SQLiteMessageStore.destinationSearchSQL(
+                    query, in: .generation("destination_index." + DestinationIndex.generationTable(1)))
+                plan = try await store.queryPlan(generationSQL, arguments: generationArguments).joined(separator: " | ")
+                #expect(plan.contains("SEARCH n USING PRIMARY KEY (number=?"), "\(name): \(plan)")
+                // And the log's tail past what was merged, by position; what it finds there is
+                // sorted (a second's worth of messages at most).
+                let (tailSQL, tailArguments) = SQLiteMessageStore.destinationSearchSQL(query, in: .logTail)
+                let tailPlan = try await store.queryPlan(tailSQL, arguments: tailArguments).joined(separator: " | ")
+                #expect(tailPlan.contains("SEARCH n USING INTEGER PRIMARY KEY (rowid>?)"), "\(name): \(tailPlan)")
+                #expect(tailPlan.contains("SEARCH m USING INTEGER PRIMARY KEY"), "\(name): \(tailPlan)")
+                // The one row that says how far the merges got is the only table read whole.
+                #expect(!tailPlan.replacingOccurrences(of: "SCAN destination_index.merged", with: "").contains("SCAN"),
+                        "\(name) reads the whole log: \(tailPlan)")
+            }
             // The view joins each message row to its state row by key.
             #expect(plan.contains("SEARCH m USING"), "\(name): \(plan)")
             #expect(plan.contains("SEARCH s USING INTEGER PRIMARY KEY"), "\(name): \(plan)")

@@ -11,9 +11,10 @@ func withTemporaryDatabase<T>(_ body: (String) async throws -> T) async throws -
 }
 
 /// A migrated store on a fresh file, closed after `body`.
-func withStore<T>(durability: StoreSettings.Durability = .full, _ body: (SQLiteMessageStore) async throws -> T) async throws -> T {
+func withStore<T>(durability: StoreSettings.Durability = .full, mergesInBackground: Bool = true,
+                  _ body: (SQLiteMessageStore) async throws -> T) async throws -> T {
     try await withTemporaryDatabase { path in
-        let store = try SQLiteMessageStore(path: path, durability: durability)
+        let store = try SQLiteMessageStore(path: path, durability: durability, mergesInBackground: mergesInBackground)
         try await store.migrate()
         do {
             let result = try await body(store)
