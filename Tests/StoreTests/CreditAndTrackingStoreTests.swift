@@ -314,6 +314,35 @@ struct CreditAndTrackingStoreTests {
         }
     }
 
+    @Test("a scope's newest messages: each account's newest by its index, merged; never all of them sorted")
+    func scopeSearches() async throws {
+        try await withStore { store in
+            // Accounts 1, 2 and 3 take turns (id 3, 6, … is 1's; 1, 4, … is 2's); 2's messages are
+            // delivered, the rest only routed.
+            try await store.apply((1...60).map {
+                .accept(makeMessage(Int64($0), accountID: Int64($0 % 3 + 1), state: .routed, connector: "smsc"))
+            })
+            try await store.apply((1...60).filter { $0 % 3 == 1 }.map {
+                .transition(MessageTransition(messageID: MessageID(rawValue: Int64($0)), state: .delivered, detail: "receipt"))
+            })
+            func ids(_ query: MessageQuery) async throws -> [Int64] { try await store.searchMessages(query).map(\.id.rawValue) }
+            #expect(try await ids(MessageQuery(scope: [1, 2], limit: 5)) == [60, 58, 57, 55, 54])
+            #expect(try await ids(MessageQuery(scope: [1, 2], before: MessageID(rawValue: 54), limit: 4)) == [52, 51, 49, 48])
+            #expect(try await ids(MessageQuery(scope: [2, 3, 2], state: .delivered, limit: 3)) == [58, 55, 52])
+            #expect(try await ids(MessageQuery(scope: [3], state: .delivered)).isEmpty)
+            #expect(try await ids(MessageQuery(scope: [], limit: 5)).isEmpty)
+            #expect(try await ids(MessageQuery(scope: [1, 2, 3], limit: 0)).isEmpty)
+            #expect(try await store.searchMessages(MessageQuery(scope: [1, 2, 3], limit: 100)).count == 60)
+
+            for above in [nil, Int64(40)] {
+                let (sql, arguments) = SQLiteMessageStore.scopeSearchSQL(MessageQuery(accountID: 2, state: .delivered, limit: 50), above: above)
+                let plan = try await store.queryPlan(sql, arguments: arguments).joined(separator: " | ")
+                #expect(plan.contains("SEARCH m USING INDEX messages_by_account (account_id=?"), "\(plan)")
+                #expect(!plan.contains("SCAN") && !plan.contains("TEMP B-TREE"), "\(plan)")
+            }
+        }
+    }
+
     @Test("searches narrow by every field and page newest first")
     func searches() async throws {
         try await withStore { store in
