@@ -27,14 +27,16 @@ struct BenchRig {
 
     static func start(durability: StoreSettings.Durability, upstreamSessions: Int, upstreamWindow: Int, window: Int,
                       plugins: [PluginSource] = [], charged: Bool = false,
-                      commitDelayMilliseconds: Int = ServerSettings.defaultCommitDelayMilliseconds) async throws -> BenchRig {
+                      commitDelayMilliseconds: Int = ServerSettings.defaultCommitDelayMilliseconds,
+                      upstreamIDs: SinkSMSC.Configuration.MessageIDFormat = .decimal) async throws -> BenchRig {
         var logger = Logger(label: "tern-bench")
         logger.logLevel = .error
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tern-bench-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let serverGroup = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let otherGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let sink = SinkSMSC(configuration: .init(credentials: ["tern": "up"], receiptDelay: .milliseconds(5)), group: otherGroup)
+        let sink = SinkSMSC(configuration: .init(credentials: ["tern": "up"], receiptDelay: .milliseconds(5), messageIDFormat: upstreamIDs),
+                            group: otherGroup)
         try await sink.start()
         let upstreamSettings = SMPPUpstreamSettings(host: "127.0.0.1", port: sink.port, systemID: "tern", password: "up",
                                                     sessions: upstreamSessions, window: upstreamWindow)
@@ -118,6 +120,9 @@ extension BenchCommand {
         @Option(help: "How long a small batch waits for company before its commit (the config's commit_delay_ms).")
         var commitDelay = ServerSettings.defaultCommitDelayMilliseconds
 
+        @Flag(name: .customLong("scattered-upstream-ids"), help: "The sink hands out message ids in no order, as many SMSCs do, instead of counting up: Tern's index on upstream ids then takes random inserts.")
+        var scatteredUpstreamIDs = false
+
         func run() async throws {
             #if DEBUG
             print("note: this is a debug build; use scripts/run bench gateway for real figures")
@@ -131,7 +136,8 @@ extension BenchCommand {
             guard numbers > 0, numbers <= 100_000_000 else { throw ValidationError("--numbers must be between 1 and 100000000") }
             let sources = plugins ? try BenchPlugins.sources(directory: pluginDirectory, connector: "sink", contentFilter: true) : []
             let rig = try await BenchRig.start(durability: durability, upstreamSessions: upstreamSessions, upstreamWindow: upstreamWindow,
-                                               window: window, plugins: sources, charged: charged, commitDelayMilliseconds: commitDelay)
+                                               window: window, plugins: sources, charged: charged, commitDelayMilliseconds: commitDelay,
+                                               upstreamIDs: scatteredUpstreamIDs ? .scattered : .decimal)
             let clientGroup = MultiThreadedEventLoopGroup(numberOfThreads: 1)
             var clients: [SMPPClient] = []
             for _ in 0..<sessions {
@@ -140,7 +146,7 @@ extension BenchCommand {
                 guard bound.commandStatus == .ok else { throw ValidationError("bench bind refused: \(bound.commandStatus)") }
                 clients.append(client)
             }
-            print("tern bench gateway: \(count) messages, \(sessions) sessions × window \(window), upstream \(upstreamSessions) × \(upstreamWindow), store \(durability.rawValue), commit delay \(commitDelay) ms\(rate > 0 ? ", rate \(rate)/s" : "")\(plugins ? ", plugins: \(sources.map(\.name).joined(separator: ", "))" : "")\(numbers > 1 ? ", \(numbers) destination numbers" : "")")
+            print("tern bench gateway: \(count) messages, \(sessions) sessions × window \(window), upstream \(upstreamSessions) × \(upstreamWindow), store \(durability.rawValue), commit delay \(commitDelay) ms\(rate > 0 ? ", rate \(rate)/s" : "")\(plugins ? ", plugins: \(sources.map(\.name).joined(separator: ", "))" : "")\(numbers > 1 ? ", \(numbers) destination numbers" : "")\(scatteredUpstreamIDs ? ", scattered upstream ids" : "")")
             let started = ContinuousClock.now
             let cpuAtStart = BenchCPU.now()
             let perSession = (count + sessions - 1) / sessions

@@ -356,6 +356,12 @@ struct SMPPUpstreamConnectorTests {
             case (.decimal, .accepted(let id)): #expect(id == String(0xA000_0000))
             case (.hexUppercase, .accepted(let id)): #expect(id == "A0000000")
             case (.hexLeadingZeros, .accepted(let id)): #expect(id == "00000000A0000000")
+            case (.scattered, .accepted(let id)):
+                #expect(id.count == 16 && id.allSatisfy(\.isHexDigit) && id != "00000000A0000000", "\(id)")
+                // The next one is nowhere near it.
+                guard case .accepted(let next) = await connector.submit(testMessage(2)), let a = UInt64(id, radix: 16),
+                      let b = UInt64(next, radix: 16) else { Issue.record("no second id"); break }
+                #expect(a.distance(to: b).magnitude > 1 << 32, "\(id) then \(next)")
             default: Issue.record("\(format): \(outcome)")
             }
             await connector.stop()

@@ -13,17 +13,20 @@ struct BenchProcessTests {
         return result.stdout
     }
 
-    @Test("without plugins, with the shipped plugins (which bill), charged to a reseller's user, and spread over many numbers")
+    @Test("without plugins, with the shipped plugins (which bill), charged to a reseller's user, spread over many numbers, with upstream ids in no order")
     func everyModeDeliversEverything() async throws {
         let plugins = CheckConfigTests.root.appendingPathComponent("plugins").path
         for extra in [[], ["--plugins", "--plugin-directory", plugins], ["--charged"], ["--numbers", "1000", "--plugins", "--plugin-directory", plugins],
-                      ["--commit-delay", "0"]] {
+                      ["--commit-delay", "0"], ["--scattered-upstream-ids"]] {
             let output = try await Self.bench(extra)
             #expect(output.contains("acknowledged: 300 in"), "\(extra): \(output)")
             #expect(output.contains("receipts back at the clients: 300 in"), "\(extra): \(output)")
             #expect(!output.contains("refused:"), "\(extra): \(output)")
             #expect(output.contains("1000 destination numbers") == extra.contains("--numbers"), "\(extra): \(output)")
             #expect(output.contains(extra.contains("--commit-delay") ? "commit delay 0 ms" : "commit delay 2 ms"), "\(extra): \(output)")
+            // Receipts carrying ids in no order still find their messages.
+            #expect(output.contains(", scattered upstream ids") == extra.contains("--scattered-upstream-ids"), "\(extra): \(output)")
+            #expect(output.contains("unmatched receipts at Tern: 0"), "\(extra): \(output)")
             // The CPU the messages cost: a positive figure for the whole process, and on Linux
             // the event loops by name.
             let cpu = try #require(output.split(separator: "\n").first { $0.hasPrefix("CPU per message: ") }, "\(extra): \(output)")

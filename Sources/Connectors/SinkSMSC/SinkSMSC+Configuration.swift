@@ -11,6 +11,10 @@ extension SinkSMSC {
             case hexUppercase
             /// `00000000A0000001` (16 digits)
             case hexLeadingZeros
+            /// `5C2B1FD3A4E06B97` (16 digits): each id a one-to-one scramble of the counter, so
+            /// unique but in no order, like the random or hashed ids many SMSCs hand out. What a
+            /// store's index on upstream ids sees from those is random inserts, not appends.
+            case scattered
         }
 
         public var host: String

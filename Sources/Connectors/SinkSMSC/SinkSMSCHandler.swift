@@ -218,9 +218,24 @@ final class SinkSMSCHandler: ChannelInboundHandler, SMPPSessionApplication {
         case .hexUppercase:
             return String(value, radix: 16, uppercase: true)
         case .hexLeadingZeros:
-            let digits = String(value, radix: 16, uppercase: true)
-            return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+            return Self.sixteenHexDigits(value)
+        case .scattered:
+            return Self.sixteenHexDigits(Self.scatter(value))
         }
+    }
+
+    private static func sixteenHexDigits(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 16 - digits.count)) + digits
+    }
+
+    /// SplitMix64's finalizer: each step (xor with a shift, multiply by an odd constant) can be
+    /// undone, so distinct counters give distinct ids.
+    static func scatter(_ value: UInt64) -> UInt64 {
+        var z = value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     // MARK: Receipts
