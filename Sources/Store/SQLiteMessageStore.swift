@@ -10,7 +10,8 @@ import SQLite3
 import Logging
 
 /// The embedded `MessageStore`: one SQLite file in WAL mode, through a GRDB `DatabasePool`
-/// (one writer connection, concurrent readers that never wait for it).
+/// (one writer connection, concurrent readers that never wait for it), and beside it the index
+/// by destination number, derived from it (`DestinationIndex`).
 ///
 /// Dates are stored as REAL seconds since 1970, byte strings as BLOBs, states as their raw names.
 /// Every call but one runs on GRDB's own queues through its async API, so callers on NIO event
