@@ -17,20 +17,21 @@ import Synchronization
 ///   (`WriteBatch`), in commit order, which only ever touches the table's last page;
 /// - this merger copies the log into the index file in large sorted batches, on its own
 ///   connection and thread, so each page of the index is written once for many messages, and
-///   records how far it got (`merged_through`) in the same transaction;
-/// - a search by number reads the index file's generations and the log past `merged_through`
+///   records how far it got (`merged.through`) in the same transaction;
+/// - a search by number reads the index file's generations and the log past that position
 ///   (`SQLiteMessageStore.searchByNumber`).
 ///
 /// The index is derived from the log: a crash loses at most the merges since the index file's
 /// last sync, and with them the position, so they are made again. An index file that is
 /// missing, or was made for another store or a later state of this one (a store restored from
-/// a backup), is made again from the whole log (`open`).
+/// a backup), is made again from the whole log (`open`); one that cannot be opened is set aside
+/// first (`SQLiteMessageStore.openDestinationIndex`).
 final class DestinationIndex: Sendable {
     /// A generation takes merges until it holds this many numbers; the next merge starts a new
     /// one. A merge's sorted batch lands on pages all over its generation's b-tree, so in one
     /// that grew with the store each merge rewrote more of it: over a 60-second run, one
     /// generation's merges grew to 3 µs a message and the p99 of submit_sm_resp to 29 ms; with
-    /// generations of a million, 1.9–2.1 µs and 21–38 ms; of 250,000, 1.2–1.3 µs and 17–22 ms
+    /// generations of a million, 1.9–2.1 µs and 21–38 ms; of 250,000, 1.2–1.4 µs and 17–24 ms
     /// (BENCHMARKS.md, twelfth pass). Bounded, a merge costs the same on a store of any size; a
     /// search pays one index lookup per generation it has to read (400 for 100 million messages).
     static let defaultEntriesPerGeneration: Int64 = 250_000
