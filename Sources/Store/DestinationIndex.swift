@@ -42,7 +42,8 @@ final class DestinationIndex: Sendable {
     static let mergeAge: Duration = .seconds(1)
     /// At most this many a merge, so that a store rebuilding its index goes in steps.
     static let mergeBatchLimit: Int64 = 200_000
-    static let interval: Duration = .milliseconds(200)
+    /// Seconds between two looks at the log.
+    static let interval: TimeInterval = 0.2
     /// Log rows copied out of the store by one read (`merge`).
     static let copyRows: Int64 = 2_000
 
@@ -120,6 +121,12 @@ final class DestinationIndex: Sendable {
                     "index": "\(self.path)", "made_for": "\(merged["store"] as String)", "merged_through": "\(merged["through"] as Int64)",
                     "store": "\(store)", "log_end": "\(logEnd)",
                 ])
+            } else if logEnd > 0 {
+                // A first start after the upgrade, or a deleted file: searches by number read
+                // the log until the merges catch up, which an operator should know is under way.
+                self.logger.notice("making the index by destination number from the store's log", metadata: [
+                    "index": "\(self.path)", "logged_numbers": "\(logEnd)",
+                ])
             }
             for generation in try Int64.fetchAll(db, sql: "SELECT generation FROM generations") {
                 try db.execute(sql: "DROP TABLE \(Self.generationTable(generation))")
@@ -177,7 +184,7 @@ final class DestinationIndex: Sendable {
                 // On Linux a nice value is per thread, and `who` 0 is the calling thread.
                 setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
                 while true {
-                    Thread.sleep(forTimeInterval: Double(Self.interval.components.attoseconds) / 1e18 + Double(Self.interval.components.seconds))
+                    Thread.sleep(forTimeInterval: Self.interval)
                     guard let self, !self.stopped.load(ordering: .acquiring) else { return }
                     self.pass(force: false)
                 }

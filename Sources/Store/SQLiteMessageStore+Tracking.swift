@@ -7,16 +7,35 @@ import GRDB
 // on a thousand messages as on millions.
 extension SQLiteMessageStore {
     public func searchMessages(_ query: MessageQuery) async throws -> [Message] {
-        if query.destination != nil {
+        switch Self.route(query) {
+        case .byNumber:
             return try await pool.read { db in try Self.searchByNumber(query, db) }
-        }
-        if let scope = query.scope, query.accountID == nil, query.messageID == nil, query.source == nil, query.campaign == nil {
+        case .inScope(let scope):
             return try await pool.read { db in try Self.searchInScope(query, scope: scope, db) }
+        case .oneStatement:
+            let (sql, arguments) = Self.searchSQL(query)
+            return try await pool.read { db in
+                try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.message(from:))
+            }
         }
-        let (sql, arguments) = Self.searchSQL(query)
-        return try await pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.message(from:))
+    }
+
+    /// How a search is read (the tests check each query shape takes the way its plan was checked for).
+    enum SearchRoute: Equatable {
+        /// The index by destination number: `searchByNumber`.
+        case byNumber
+        /// A scope and nothing narrower with an index of its own: `searchInScope`.
+        case inScope([Int64])
+        /// `searchSQL`.
+        case oneStatement
+    }
+
+    static func route(_ query: MessageQuery) -> SearchRoute {
+        if query.destination != nil { return .byNumber }
+        if let scope = query.scope, query.accountID == nil, query.messageID == nil, query.source == nil, query.campaign == nil {
+            return .inScope(scope)
         }
+        return .oneStatement
     }
 
     /// A reseller's newest messages, with nothing narrower than its accounts to search by:

@@ -20,6 +20,24 @@ struct DestinationIndexTests {
         return store
     }
 
+    /// A store at `path` that holds `writes`, merged into its index file, closed.
+    private func storeMerged(at path: String, _ writes: [StoreWrite]) async throws {
+        let store = try await open(path)
+        try await store.apply(writes)
+        store.destinations.mergeEverything()
+        try await store.close()
+    }
+
+    /// Removes the index file beside the store at `path` with its log files (gone already when
+    /// its last connection closed cleanly); returns its path.
+    @discardableResult
+    private func removeIndex(besideStore path: String) throws -> String {
+        let indexPath = DestinationIndex.path(besideStore: path)
+        try FileManager.default.removeItem(atPath: indexPath)
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
+        return indexPath
+    }
+
     /// Ten messages to two numbers: ids 1…10, even ones to ...900, odd ones to ...901.
     private func tenMessages() -> [StoreWrite] {
         (1...10).map { id in .accept(makeMessage(Int64(id), destination: id % 2 == 0 ? "447700900900" : "447700900901")) }
@@ -119,14 +137,9 @@ struct DestinationIndexTests {
     @Test("an index file deleted, or made from another store, is made again from the log")
     func remadeWhenItIsNotThisStores() async throws {
         try await withTemporaryDatabase { path in
-            let first = try await open(path)
-            try await first.apply(tenMessages())
-            first.destinations.mergeEverything()
-            try await first.close()
-            let indexPath = DestinationIndex.path(besideStore: path)
+            try await storeMerged(at: path, tenMessages())
+            let indexPath = try removeIndex(besideStore: path)
             #expect(indexPath.hasSuffix("/tern.destinations.sqlite"))
-            try FileManager.default.removeItem(atPath: indexPath)
-            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
 
             let second = try await open(path)
             #expect(try await second.destinations.entryCount() == 0)
@@ -137,12 +150,9 @@ struct DestinationIndexTests {
 
             // Another store's index file, copied beside this one: its entries are not this store's.
             try await withTemporaryDatabase { otherPath in
-                let other = try await open(otherPath)
                 // Fewer than this store's: merged not as far as this log goes, yet not from it.
-                try await other.apply((20...22).map { .accept(makeMessage(Int64($0), destination: "447700900901")) })
-                other.destinations.mergeEverything()
-                try await other.close()
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
+                try await storeMerged(at: otherPath, (20...22).map { .accept(makeMessage(Int64($0), destination: "447700900901")) })
+                try removeIndex(besideStore: path)
                 try FileManager.default.copyItem(atPath: DestinationIndex.path(besideStore: otherPath), toPath: indexPath)
             }
             let third = try await open(path)
@@ -156,12 +166,8 @@ struct DestinationIndexTests {
     @Test("an index file that is not a database is set aside and made again; the store opens")
     func remadeWhenDamaged() async throws {
         try await withTemporaryDatabase { path in
-            let store = try await open(path)
-            try await store.apply(tenMessages())
-            store.destinations.mergeEverything()
-            try await store.close()
-            let indexPath = DestinationIndex.path(besideStore: path)
-            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
+            try await storeMerged(at: path, tenMessages())
+            let indexPath = try removeIndex(besideStore: path)
             try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: indexPath))
 
             let reopened = try await open(path)
