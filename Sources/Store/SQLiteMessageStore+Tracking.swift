@@ -90,7 +90,7 @@ extension SQLiteMessageStore {
         var found = try search(.logTail)
         let lower = query.from.map { MessageIDGenerator.firstID(at: $0).rawValue }
         let upper = searchUpperBound(query)
-        for generation in try DestinationIndex.generations(db, schema: "destination_index") {
+        for generation in try LoggedIndex.generations(db, .destinations) {
             if found.count == limit, let oldestKept = found.last?.id.rawValue, generation.lastID < oldestKept { break }
             if let lower, generation.lastID < lower { break }
             if let upper, generation.firstID >= upper { continue }

@@ -10,8 +10,8 @@ import SQLite3
 import Logging
 
 /// The embedded `MessageStore`: one SQLite file in WAL mode, through a GRDB `DatabasePool`
-/// (one writer connection, concurrent readers that never wait for it), and beside it the index
-/// by destination number, derived from it (`DestinationIndex`).
+/// (one writer connection, concurrent readers that never wait for it), and beside it the indexes
+/// by destination number and by upstream message id, derived from it (`LoggedIndex`).
 ///
 /// Dates are stored as REAL seconds since 1970, byte strings as BLOBs, states as their raw names.
 /// Every call but one runs on GRDB's own queues through its async API, so callers on NIO event
@@ -21,8 +21,10 @@ public final class SQLiteMessageStore: MessageStore {
     let pool: DatabasePool
     /// Checkpoints the log off the commit path.
     let checkpointer: WALCheckpointer
-    /// Messages by destination number, in a file of its own.
-    let destinations: DestinationIndex
+    /// Messages by destination number, in a file of their own.
+    let destinations: LoggedIndex
+    /// Submitted messages by upstream message id, in a file of their own.
+    let upstreamKeys: LoggedIndex
     private let logger = Logger(label: "tern.store.sqlite")
 
     /// How long a connection waits for another process's lock (a second gateway, a backup tool)
@@ -68,8 +70,8 @@ public final class SQLiteMessageStore: MessageStore {
     /// They can only be turned off before SQLite's first use, which is the first store opened.
     static let memoryStatisticsOff: Bool = tern_sqlite_disable_memory_statistics() == SQLITE_OK
 
-    /// Whether `migrate` starts the destination index's merge loop (tests that look at what is
-    /// merged and what is not merge by hand).
+    /// Whether `migrate` starts the indexes' merge loops (tests that look at what is merged and
+    /// what is not merge by hand).
     private let mergesInBackground: Bool
 
     /// Opens (creating if needed) the database at `path`, and its parent directory.
@@ -78,7 +80,7 @@ public final class SQLiteMessageStore: MessageStore {
     }
 
     init(path: String, durability: StoreSettings.Durability, mergesInBackground: Bool,
-         entriesPerGeneration: Int64 = DestinationIndex.defaultEntriesPerGeneration) throws {
+         entriesPerGeneration: Int64 = LoggedIndex.defaultEntriesPerGeneration) throws {
         self.mergesInBackground = mergesInBackground
         _ = Self.memoryStatisticsOff
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
@@ -91,14 +93,16 @@ public final class SQLiteMessageStore: MessageStore {
             // Runs before GRDB switches the file to WAL, the last moment a new file takes a page
             // size; an existing store keeps the one it was made with (changing it needs a VACUUM).
             try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
+            db.add(function: UpstreamKeyHash.sqlFunction)
         }
-        // Searches read the index by destination number from the readers. Never from the
-        // writer: its BEGIN IMMEDIATE would take the index file's write lock too, which the
-        // merger needs.
-        let destinationsPath = DestinationIndex.path(besideStore: path)
+        // Lookups read the indexes in their own files from the readers. Never from the writer:
+        // its BEGIN IMMEDIATE would take the index files' write locks too, which the mergers need.
+        let indexes = [LoggedIndex.Layout.destinations, .upstreamKeys]
         configuration.prepareDatabase { db in
             if db.configuration.readonly {
-                try db.execute(sql: "ATTACH DATABASE ? AS destination_index", arguments: [destinationsPath])
+                for layout in indexes {
+                    try db.execute(sql: "ATTACH DATABASE ? AS \(layout.schema)", arguments: [layout.path(besideStore: path)])
+                }
             }
         }
         pool = try DatabasePool(path: path, configuration: configuration)
@@ -117,25 +121,27 @@ public final class SQLiteMessageStore: MessageStore {
         }
         checkpointer = try WALCheckpointer(path: path)
         checkpointer.start()
-        destinations = try Self.openDestinationIndex(storePath: path, entriesPerGeneration: entriesPerGeneration, logger: logger)
+        destinations = try Self.openIndex(.destinations, storePath: path, entriesPerGeneration: entriesPerGeneration, logger: logger)
+        upstreamKeys = try Self.openIndex(.upstreamKeys, storePath: path, entriesPerGeneration: entriesPerGeneration, logger: logger)
     }
 
-    /// The index file holds nothing the store does not: one that cannot be opened is set aside
+    /// An index file holds nothing the store does not: one that cannot be opened is set aside
     /// and made again from the log, rather than keeping the gateway from starting.
-    private static func openDestinationIndex(storePath: String, entriesPerGeneration: Int64, logger: Logger) throws -> DestinationIndex {
+    private static func openIndex(_ layout: LoggedIndex.Layout, storePath: String, entriesPerGeneration: Int64,
+                                  logger: Logger) throws -> LoggedIndex {
         do {
-            return try DestinationIndex(storePath: storePath, entriesPerGeneration: entriesPerGeneration)
+            return try LoggedIndex(layout, storePath: storePath, entriesPerGeneration: entriesPerGeneration)
         } catch {
-            let path = DestinationIndex.path(besideStore: storePath)
+            let path = layout.path(besideStore: storePath)
             let aside = path + ".damaged"
-            logger.error("the index by destination number cannot be opened; setting it aside and making it again from the store", metadata: [
+            logger.error("the index by \(layout.subject) cannot be opened; setting it aside and making it again from the store", metadata: [
                 "index": "\(path)", "set_aside_as": "\(aside)", "error": "\(error)",
             ])
             for suffix in ["", "-wal", "-shm"] {
                 try? FileManager.default.removeItem(atPath: aside + suffix)
                 try? FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
             }
-            return try DestinationIndex(storePath: storePath, entriesPerGeneration: entriesPerGeneration)
+            return try LoggedIndex(layout, storePath: storePath, entriesPerGeneration: entriesPerGeneration)
         }
     }
 
@@ -147,12 +153,15 @@ public final class SQLiteMessageStore: MessageStore {
                 continuation.resume(with: result.map { _ in () })
             }
         }
-        try await destinations.open()
-        if mergesInBackground { destinations.start() }
+        for index in [destinations, upstreamKeys] {
+            try await index.open()
+            if mergesInBackground { index.start() }
+        }
     }
 
     public func close() async throws {
         try await destinations.stop()
+        try await upstreamKeys.stop()
         try await checkpointer.stop()
         try pool.close()
     }
@@ -234,26 +243,6 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
-    public func message(connector: String, upstreamIDs: [String]) async throws -> Message? {
-        if upstreamIDs.isEmpty { return nil }
-        return try await pool.read { db in
-            // Newest first: an upstream that reuses its ids over the years means the recent message.
-            // The key is in `message_state` once a message was submitted; a message submitted
-            // before schema v7 and not changed since has it only in its `messages` row.
-            let byState = try db.cachedStatement(sql: Self.correlationByStateSQL)
-            let byMessage = try db.cachedStatement(sql: Self.correlationByMessageSQL)
-            let row = try db.cachedStatement(sql: "SELECT \(Self.messageColumns) FROM message_view WHERE id = ?")
-            for key in upstreamIDs {
-                let found = [try Int64.fetchOne(byState, arguments: [connector, key]),
-                             try Int64.fetchOne(byMessage, arguments: [connector, key])].compactMap { $0 }.max()
-                if let id = found, let message = try Row.fetchOne(row, arguments: [id]) {
-                    return try Self.message(from: message)
-                }
-            }
-            return nil
-        }
-    }
-
     public func events(of id: MessageID) async throws -> [MessageEvent] {
         try await pool.read { db in
             let rowStatement = try db.cachedStatement(sql: "SELECT \(Timeline.rowColumns) FROM message_view WHERE id = ?")
@@ -282,20 +271,6 @@ public final class SQLiteMessageStore: MessageStore {
         }
     }
 
-    /// The message a receipt names, by the key of its upstream id (`connector`, `upstream_key`):
-    /// in `message_state` once the message was submitted.
-    static let correlationByStateSQL = """
-        SELECT id FROM message_state WHERE connector = ?1 AND upstream_key = ?2 ORDER BY id DESC LIMIT 1
-        """
-    /// The same for a message whose key is in its `messages` row (submitted before schema v7, or
-    /// stored with its upstream id) and whose state row, if any, has no key of its own and names
-    /// no other connector: what `message_view` shows.
-    static let correlationByMessageSQL = """
-        SELECT m.id FROM messages m LEFT JOIN message_state s ON s.id = m.id
-        WHERE m.connector = ?1 AND m.upstream_key = ?2 AND m.upstream_key IS NOT NULL
-        AND s.upstream_key IS NULL AND COALESCE(s.connector, m.connector) = ?1
-        ORDER BY m.id DESC LIMIT 1
-        """
     /// Recovery after a restart: messages to send, oldest first.
     static let awaitingDispatchSQL = """
         SELECT \(messageColumns) FROM message_view

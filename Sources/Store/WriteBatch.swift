@@ -10,8 +10,8 @@ import GRDB
 /// starts the message's narrow `message_state` row with what it sets, and the final state
 /// updates that row (schema v7; `message_view` reads a column from it when set). Steps off the
 /// normal path first copy the message row's state into it (`copyState`). `open_messages` holds
-/// the messages that have not ended; `destination_log` gets each new message's number, for
-/// `DestinationIndex`.
+/// the messages that have not ended; `destination_log` gets each new message's number and
+/// `upstream_key_log` each key a state row takes, for the indexes made from them (`LoggedIndex`).
 ///
 /// A transition goes to a time column only when the column can give it back exactly
 /// (`fastPath`) and the row has no later column set yet (the UPDATE's WHERE); otherwise it is
@@ -40,6 +40,10 @@ struct WriteBatch {
     private var logNumber: BoundStatement?
     private var logNumbers4: BoundStatement?
     private var logNumbers16: BoundStatement?
+    private var logKey: BoundStatement?
+    private var logKeys4: BoundStatement?
+    private var logKeys16: BoundStatement?
+    private var logKeyOfState: BoundStatement?
     private var closeMessage: BoundStatement?
     private var accountOfMessage: BoundStatement?
     private var replaceMessage: BoundStatement?
@@ -52,6 +56,9 @@ struct WriteBatch {
     private var insertLedger: BoundStatement?
     private var insertLedgerRows: BoundStatement?
     private var markRefunded: BoundStatement?
+    /// Keys the normal path's submitted steps gave state rows in this transaction, logged together
+    /// when it ends (`writeLoggedKeys`).
+    private var submittedKeys: [SubmittedKey] = []
     /// `apply` time for writes that carry none (replace_sm).
     private let now: Double
     /// Final states whose charges go back to the balances.
@@ -145,6 +152,9 @@ struct WriteBatch {
     private static let logNumberSQL = logNumbersSQL(rows: 1)
     private static let logNumbers4SQL = logNumbersSQL(rows: 4)
     private static let logNumbers16SQL = logNumbersSQL(rows: acceptRowsPerStatement)
+    private static let logKeySQL = logKeysSQL(rows: 1)
+    private static let logKeys4SQL = logKeysSQL(rows: 4)
+    private static let logKeys16SQL = logKeysSQL(rows: acceptRowsPerStatement)
 
     /// OR FAIL: a statement of many rows inside a transaction otherwise keeps a statement
     /// journal (each page it changes copied first, so a failing row could undo the rows before
@@ -175,13 +185,30 @@ struct WriteBatch {
         return "INSERT OR IGNORE INTO open_messages (id) VALUES \(values)"
     }
 
-    /// Each new message's number, for `DestinationIndex` to merge into the index by number. In
+    /// Each new message's number, for the index by destination number (`LoggedIndex`) to merge. In
     /// the batch's statements rather than a trigger on `messages`: SQLite runs a trigger's
     /// program once a row, and that cost the writer 0.5 µs a message and the p99 of
     /// submit_sm_resp 12 → 20 ms at 50,000 msg/s (BENCHMARKS.md, twelfth pass).
     private static func logNumbersSQL(rows: Int) -> String {
         let values = (0..<rows).map { "(?\($0 * 2 + 1), ?\($0 * 2 + 2))" }.joined(separator: ", ")
         return "INSERT INTO destination_log (message_id, number) VALUES \(values)"
+    }
+
+    /// Each key a submitted step gives a state row, for the index by upstream key
+    /// (`LoggedIndex`): on a random page of an index on `message_state` when an upstream's ids
+    /// come in no order, a page written a message (BENCHMARKS.md, thirteenth pass). Many rows a
+    /// statement, as for numbers.
+    private static func logKeysSQL(rows: Int) -> String {
+        let values = (0..<rows).map { "(?\($0 * 2 + 1), ?\($0 * 2 + 2))" }.joined(separator: ", ")
+        return "INSERT INTO upstream_key_log (message_id, key_hash) VALUES \(values)"
+    }
+
+    /// A key the normal path wrote, to log: the id as the upstream gave it (hashed as the key it
+    /// was stored as when logged).
+    private struct SubmittedKey {
+        var messageID: Int64
+        var connector: String
+        var upstreamID: String
     }
 
     init(_ db: Database, refundOn: Set<MessageLifecycle> = []) throws {
@@ -195,6 +222,7 @@ struct WriteBatch {
     /// Writes what the batch gathered for the whole transaction: ledger rows, balances, the
     /// usage rollup.
     mutating func finish() throws {
+        try writeSubmittedKeys()
         try writeLedgerRows()
         let changed = balances.all.filter(\.value.changed)
         if !changed.isEmpty {
@@ -302,6 +330,7 @@ struct WriteBatch {
         try statement.bind(8, kind)
         try statement.bind(9, ending.at.timeIntervalSince1970)
         guard try statement.run() > 0 else { return false }
+        keep(submitted)
         try close(id)
         try endedOnRow(ending)
         return true
@@ -725,7 +754,12 @@ struct WriteBatch {
                 try statement.bind(1, id)
                 try statement.bind(2, transition.connector)
                 try statement.bind(3, at)
-                if try statement.run() > 0 { return true }
+                if try statement.run() > 0 {
+                    // A new connector with the key of an earlier submission is a pair the state
+                    // row shows, as an index on the row found it.
+                    if transition.connector != nil { try logKeyOfState(id) }
+                    return true
+                }
             case .submitted:
                 // The normal case: the message's first step after the accept, so its state row
                 // starts here, with what this step sets. An open message without a state row has
@@ -742,7 +776,10 @@ struct WriteBatch {
                         ON CONFLICT (id) DO NOTHING
                         """)
                     try Self.bindSubmitted(insert, transition, at: at)
-                    if try insert.run() > 0 { return true }
+                    if try insert.run() > 0 {
+                        keep(transition)
+                        return true
+                    }
                 } else {
                     // A state row's upstream key is found with its own connector: one that names
                     // none keeps the message's, copied first.
@@ -755,7 +792,10 @@ struct WriteBatch {
                     WHERE id = ?1 AND submitted_at IS NULL AND done_at IS NULL
                     """)
                 try Self.bindSubmitted(statement, transition, at: at)
-                if try statement.run() > 0 { return true }
+                if try statement.run() > 0 {
+                    try logKeyOfState(id)
+                    return true
+                }
             case .done(let kind):
                 // Taking the message out of `open_messages` first is the check that it was open.
                 guard try close(id) else { break }
@@ -821,6 +861,7 @@ struct WriteBatch {
         try statement.bind(7, transition.state == .retrying ? 1 : 0)
         try statement.bind(8, at)
         try statement.run()
+        if transition.connector != nil || transition.upstreamID != nil { try logKeyOfState(id) }
         if transition.state.isFinal { try close(id) } else { try open(id) }
         try appendEvent(transition)
         if transition.state.isFinal { try ended(transition, account: row.account, countedBefore: row.ended) }
@@ -912,7 +953,53 @@ struct WriteBatch {
             ON CONFLICT (id) DO NOTHING
             """)
         try statement.bind(1, id)
+        // A key in the message row (stored with its upstream id) is found there only while the
+        // state row has none (`correlationByMessageSQL`): from here on, by the log.
+        if try statement.run() > 0 { try logKeyOfState(id) }
+    }
+
+    /// Logs the key the message's state row holds, with its connector, if it holds both: after
+    /// a step off the normal path, which may have changed either.
+    private mutating func logKeyOfState(_ id: Int64) throws {
+        let statement = try cached(\.logKeyOfState, """
+            INSERT INTO upstream_key_log (message_id, key_hash)
+            SELECT id, tern_upstream_key_hash(connector, upstream_key) FROM message_state
+            WHERE id = ?1 AND connector IS NOT NULL AND upstream_key IS NOT NULL
+            """)
+        try statement.bind(1, id)
         try statement.run()
+    }
+
+    /// Keeps a submitted step's key for `writeSubmittedKeys`; a step without an id has none.
+    private mutating func keep(_ submitted: MessageTransition) {
+        guard let connector = submitted.connector, let upstreamID = submitted.upstreamID else { return }
+        submittedKeys.append(SubmittedKey(messageID: submitted.messageID.rawValue, connector: connector, upstreamID: upstreamID))
+    }
+
+    /// Logs the kept keys, as many to a statement as fit (16, then 4, then 1).
+    private mutating func writeSubmittedKeys() throws {
+        var written = 0
+        while written < submittedKeys.count {
+            let rows = submittedKeys.count - written >= Self.acceptRowsPerStatement ? Self.acceptRowsPerStatement
+                : submittedKeys.count - written >= 4 ? 4 : 1
+            let statement: BoundStatement
+            switch rows {
+            case Self.acceptRowsPerStatement: statement = try cached(\.logKeys16, Self.logKeys16SQL)
+            case 4: statement = try cached(\.logKeys4, Self.logKeys4SQL)
+            default: statement = try cached(\.logKey, Self.logKeySQL)
+            }
+            for row in 0..<rows {
+                let key = submittedKeys[written + row]
+                let base = Int32(row * 2)
+                try statement.bind(base + 1, key.messageID)
+                try statement.bind(base + 2, UpstreamKey.withCanonical(key.upstreamID) {
+                    UpstreamKeyHash.of(connector: key.connector, key: $0)
+                })
+            }
+            try statement.run()
+            written += rows
+        }
+        submittedKeys.removeAll(keepingCapacity: true)
     }
 
     /// The message may change state again: a restart picks it up.
@@ -948,18 +1035,8 @@ struct WriteBatch {
     /// Binds `UpstreamMessageID.canonical(raw)` (or NULL), formatting the common shapes (decimal,
     /// hex that fits 64 bits) on the stack instead of building Strings for every submitted message.
     private static func bindUpstreamKey(_ statement: BoundStatement, _ index: Int32, _ raw: String?) throws {
-        guard var text = raw else { return try statement.bindNull(index) }
-        let bound = try text.withUTF8 { bytes -> Bool in
-            guard let form = UpstreamKey.plainForm(bytes) else { return false }
-            switch form {
-            case .decimal(let start):
-                try statement.bindText(index, UnsafeBufferPointer(rebasing: bytes[start...]))
-            case .hex(let value):
-                try UpstreamKey.withDecimal(value) { try statement.bindText(index, $0) }
-            }
-            return true
-        }
-        if !bound { try statement.bind(index, UpstreamMessageID.canonical(text)) }
+        guard let raw else { return try statement.bindNull(index) }
+        try UpstreamKey.withCanonical(raw) { try statement.bindText(index, $0) }
     }
 
     private mutating func cached(_ slot: WritableKeyPath<WriteBatch, BoundStatement?>, _ sql: String) throws -> BoundStatement {
@@ -1003,6 +1080,21 @@ enum UpstreamKey {
         }
         // canonical only rewrites hex of at most 16 digits; longer is lower-cased text.
         return bytes.count <= 16 ? .hex(value) : nil
+    }
+
+    /// `UpstreamMessageID.canonical(raw)`'s text, built on the stack for the common shapes.
+    static func withCanonical<Result>(_ raw: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {
+        var text = raw
+        let plain = try text.withUTF8 { bytes -> Result? in
+            switch plainForm(bytes) {
+            case .decimal(let start)?: return try body(UnsafeBufferPointer(rebasing: bytes[start...]))
+            case .hex(let value)?: return try withDecimal(value, body)
+            case nil: return nil
+            }
+        }
+        if let plain { return plain }
+        var canonical = UpstreamMessageID.canonical(raw)
+        return try canonical.withUTF8(body)
     }
 
     static func withDecimal<Result>(_ value: UInt64, _ body: (UnsafeBufferPointer<UInt8>) throws -> Result) rethrows -> Result {

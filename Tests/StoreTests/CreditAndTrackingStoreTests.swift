@@ -299,7 +299,7 @@ struct CreditAndTrackingStoreTests {
             case .byNumber:
                 // By number: each generation of the index by its key, newest first.
                 let (generationSQL, generationArguments) = SQLiteMessageStore.destinationSearchSQL(
-                    query, in: .generation("destination_index." + DestinationIndex.generationTable(1)))
+                    query, in: .generation("destination_index." + LoggedIndex.Layout.destinations.generationTable(1)))
                 plan = try await store.queryPlan(generationSQL, arguments: generationArguments).joined(separator: " | ")
                 #expect(plan.contains("SEARCH n USING PRIMARY KEY (number=?"), "\(name): \(plan)")
                 // And the log's tail past what was merged, by position; what it finds there is

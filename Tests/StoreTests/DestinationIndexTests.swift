@@ -14,7 +14,7 @@ struct DestinationIndexTests {
         try await store.searchMessages(query).map(\.id.rawValue)
     }
 
-    private func open(_ path: String, entriesPerGeneration: Int64 = DestinationIndex.defaultEntriesPerGeneration) async throws -> SQLiteMessageStore {
+    private func open(_ path: String, entriesPerGeneration: Int64 = LoggedIndex.defaultEntriesPerGeneration) async throws -> SQLiteMessageStore {
         let store = try SQLiteMessageStore(path: path, durability: .full, mergesInBackground: false, entriesPerGeneration: entriesPerGeneration)
         try await store.migrate()
         return store
@@ -32,7 +32,7 @@ struct DestinationIndexTests {
     /// its last connection closed cleanly); returns its path.
     @discardableResult
     private func removeIndex(besideStore path: String) throws -> String {
-        let indexPath = DestinationIndex.path(besideStore: path)
+        let indexPath = LoggedIndex.Layout.destinations.path(besideStore: path)
         try FileManager.default.removeItem(atPath: indexPath)
         for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
         return indexPath
@@ -153,7 +153,7 @@ struct DestinationIndexTests {
                 // Fewer than this store's: merged not as far as this log goes, yet not from it.
                 try await storeMerged(at: otherPath, (20...22).map { .accept(makeMessage(Int64($0), destination: "447700900901")) })
                 try removeIndex(besideStore: path)
-                try FileManager.default.copyItem(atPath: DestinationIndex.path(besideStore: otherPath), toPath: indexPath)
+                try FileManager.default.copyItem(atPath: LoggedIndex.Layout.destinations.path(besideStore: otherPath), toPath: indexPath)
             }
             let third = try await open(path)
             #expect(try await third.destinations.entryCount() == 0)
@@ -204,12 +204,7 @@ struct DestinationIndexTests {
         try await withTemporaryDatabase { path in
             let store = try await upgradedStore(at: path, from: "v7: a message's changing state in a narrow row of its own") { db in
                 for id in 1...4 {
-                    try db.execute(sql: """
-                        INSERT INTO messages (id, account_id, system_id, service_type, source_ton, source_npi, source_value,
-                            destination_ton, destination_npi, destination_value, esm_class, protocol_id, priority,
-                            registered_delivery, data_coding, received_at, state, attempts, updated_at)
-                        VALUES (?1, 1, 'c', '', 0, 0, 'T', 1, 1, ?2, 0, 0, 0, 0, 0, 100, 'delivered', 0, 100)
-                        """, arguments: [id, id % 2 == 0 ? "447700900900" : "447700900901"])
+                    try insertOldMessage(db, id: id, destination: id % 2 == 0 ? "447700900900" : "447700900901", state: "delivered")
                 }
             }
             #expect(try await store.textRows("SELECT name FROM sqlite_master WHERE name = 'messages_by_destination'").isEmpty)
@@ -239,8 +234,8 @@ struct DestinationIndexTests {
 
     @Test("the index file sits beside the store, named after it")
     func indexPath() {
-        #expect(DestinationIndex.path(besideStore: "var/tern.sqlite") == "var/tern.destinations.sqlite")
-        #expect(DestinationIndex.path(besideStore: "/data/sms/gateway.db") == "/data/sms/gateway.destinations.db")
-        #expect(DestinationIndex.path(besideStore: "/data/store") == "/data/store.destinations")
+        #expect(LoggedIndex.Layout.destinations.path(besideStore: "var/tern.sqlite") == "var/tern.destinations.sqlite")
+        #expect(LoggedIndex.Layout.destinations.path(besideStore: "/data/sms/gateway.db") == "/data/sms/gateway.destinations.db")
+        #expect(LoggedIndex.Layout.destinations.path(besideStore: "/data/store") == "/data/store.destinations")
     }
 }

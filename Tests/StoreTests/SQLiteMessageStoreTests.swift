@@ -193,8 +193,17 @@ struct SQLiteMessageStoreTests {
                 #expect(!plan.contains("SCAN m") && !plan.contains("SCAN s"), "\(plan)")
                 #expect(!plan.contains("TEMP B-TREE"), "\(plan)")
             }
-            let byState = try await store.queryPlan(SQLiteMessageStore.correlationByStateSQL, arguments: ["smsc-a", "123"])
-            #expect(byState.contains { $0.contains("message_state_by_upstream_key") }, "\(byState)")
+            // By upstream key: the log's tail by rowid range, a generation by its key in key
+            // order (no sort), each candidate's state row by id.
+            let logTail = try await store.queryPlan(SQLiteMessageStore.upstreamKeyLogSQL, arguments: [0, Int64.max, 42])
+            #expect(logTail.contains { $0.contains("SEARCH upstream_key_log USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)") }, "\(logTail)")
+            let generation = try await store.queryPlan(
+                SQLiteMessageStore.upstreamKeyGenerationSQL("upstream_key_index." + LoggedIndex.Layout.upstreamKeys.generationTable(1)),
+                arguments: [42, 0])
+            #expect(generation.contains { $0.contains("USING PRIMARY KEY (key_hash=? AND message_id>?)") }, "\(generation)")
+            #expect(!generation.contains { $0.contains("SCAN") || $0.contains("TEMP B-TREE") }, "\(generation)")
+            let held = try await store.queryPlan(SQLiteMessageStore.upstreamKeyHeldSQL, arguments: [1, "smsc-a", "123"])
+            #expect(held.contains { $0.contains("USING INTEGER PRIMARY KEY (rowid=?)") }, "\(held)")
             let byMessage = try await store.queryPlan(SQLiteMessageStore.correlationByMessageSQL, arguments: ["smsc-a", "123"])
             #expect(byMessage.contains { $0.contains("messages_by_upstream_key") }, "\(byMessage)")
             #expect(!byMessage.contains { $0.contains("SCAN") }, "\(byMessage)")

@@ -55,3 +55,14 @@ func upgradedStore(at path: String, from migration: String, _ fill: @escaping @S
     try await store.migrate()
     return store
 }
+
+/// A message row as a v7 or v8 file holds it (the columns every schema since has), for the
+/// upgrade tests that fill an old file.
+func insertOldMessage(_ db: Database, id: Int, destination: String, state: String) throws {
+    try db.execute(sql: """
+        INSERT INTO messages (id, account_id, system_id, service_type, source_ton, source_npi, source_value,
+            destination_ton, destination_npi, destination_value, esm_class, protocol_id, priority,
+            registered_delivery, data_coding, received_at, state, attempts, updated_at)
+        VALUES (?1, 1, 'c', '', 0, 0, 'T', 1, 1, ?2, 0, 0, 0, 0, 0, 100, ?3, 0, 100)
+        """, arguments: [id, destination, state])
+}
