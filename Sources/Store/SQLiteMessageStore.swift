@@ -166,15 +166,15 @@ public final class SQLiteMessageStore: MessageStore {
         try pool.close()
     }
 
-    /// Merges every logged number into the index by destination number now, rather than in
-    /// the background's batches: for a bench that times searches right after filling the
-    /// store. Returns how many numbers were left to merge.
+    /// Merges everything logged into the indexes in their own files now, rather than in the
+    /// background's batches: for a bench that times lookups right after filling the store.
+    /// Returns how many entries each had left to merge.
     @discardableResult
-    public func mergeDestinationIndex() async -> Int64 {
-        let destinations = self.destinations
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Int64, Never>) in
+    public func mergeIndexes() async -> (destinations: Int64, upstreamKeys: Int64) {
+        let indexes = (destinations, upstreamKeys)
+        return await withCheckedContinuation { (continuation: CheckedContinuation<(Int64, Int64), Never>) in
             DispatchQueue.global().async {
-                continuation.resume(returning: destinations.mergeEverything())
+                continuation.resume(returning: (indexes.0.mergeEverything(), indexes.1.mergeEverything()))
             }
         }
     }

@@ -5,7 +5,8 @@ import Store
 
 /// `tern bench tracking`: how fast the admin API's searches answer on a large store. Fills a
 /// scratch SQLite file with messages the way the gateway writes them (accepted and routed,
-/// submitted, delivered; campaigns, charges), then times each search.
+/// submitted, delivered; campaigns, charges), then times each search, and the store's lookup
+/// of a receipt that the gateway's memory does not hold (after a restart, or a late one).
 struct BenchTracking: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tracking",
@@ -39,7 +40,7 @@ struct BenchTracking: AsyncParsableCommand {
         let start = Date().addingTimeInterval(-86_400)
         let fillStarted = ContinuousClock.now
         var written = 0
-        var sample: [Message] = []
+        var sample: [(number: Int, message: Message)] = []
         while written < messages {
             let count = min(10_000, messages - written)
             var accepts: [StoreWrite] = []
@@ -56,7 +57,7 @@ struct BenchTracking: AsyncParsableCommand {
                 accepts.append(.accept(message))
                 later.append(.transition(MessageTransition(messageID: message.id, at: at, state: .submitted, connector: "smsc", upstreamID: "\(number)")))
                 later.append(.transition(MessageTransition(messageID: message.id, at: at, state: .delivered, detail: "receipt")))
-                if number % (messages / 20 + 1) == 0 { sample.append(message) }
+                if number % (messages / 20 + 1) == 0 { sample.append((number, message)) }
             }
             try await store.apply(accepts)
             try await store.apply(later)
@@ -67,10 +68,11 @@ struct BenchTracking: AsyncParsableCommand {
         // The merger works beside the fill; what it has not reached yet, a search would read
         // from the log's tail, which is not what a store at rest looks like.
         let mergeStarted = ContinuousClock.now
-        let left = await store.mergeDestinationIndex()
-        print("merged the \(left) numbers the background merges had not reached into the index by destination in \(mergeStarted.duration(to: .now))")
+        let left = await store.mergeIndexes()
+        print("merged what the background merges had not reached in \(mergeStarted.duration(to: .now)): "
+              + "\(left.destinations) destination numbers, \(left.upstreamKeys) upstream ids")
 
-        let probe = sample[sample.count / 2]
+        let (probeNumber, probe) = sample[sample.count / 2]
         let scope = Array(accountIDs.prefix(accounts / 2))
         let cases: [(String, () async throws -> Int)] = [
             ("by message id", { try await store.searchMessages(MessageQuery(messageID: probe.id)).count }),
@@ -85,6 +87,13 @@ struct BenchTracking: AsyncParsableCommand {
             ("newest 50, reseller scope", { try await store.searchMessages(MessageQuery(scope: scope, limit: 50)).count }),
             ("one campaign's counts", { try await store.campaigns(scope: nil, name: "campaign500", limit: 10).count }),
             ("stats, all accounts, by hour", { try await store.usage(scope: nil, from: start, to: Date(), daily: false).count }),
+            // As the gateway asks on a miss in its memory: every reading of the id the upstream sent.
+            ("receipt's message by upstream id", {
+                try await store.message(connector: "smsc", upstreamIDs: UpstreamMessageID.candidates("\(probeNumber)")) == nil ? 0 : 1
+            }),
+            ("receipt matching no message", {
+                try await store.message(connector: "smsc", upstreamIDs: UpstreamMessageID.candidates("\(messages + 12_345)")) == nil ? 0 : 1
+            }),
         ]
         print("query                              median      rows")
         for (name, query) in cases {

@@ -210,7 +210,7 @@ struct DestinationIndexTests {
             #expect(try await store.textRows("SELECT name FROM sqlite_master WHERE name = 'messages_by_destination'").isEmpty)
             #expect(try await logged(store) == 4)
             #expect(try await found(store, MessageQuery(destination: "447700900900")) == [4, 2])
-            await store.mergeDestinationIndex()
+            await store.mergeIndexes()
             #expect(try await store.destinations.entryCount() == 4)
             #expect(try await found(store, MessageQuery(destination: "447700900901")) == [3, 1])
             try await store.close()
