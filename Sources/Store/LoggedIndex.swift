@@ -282,32 +282,24 @@ final class LoggedIndex: Sendable {
             return 0
         }
         if !force, logEnd - mergedThrough < Self.mergeRows, mergedAt.withLock({ $0.duration(to: .now) }) < Self.mergeAge { return 0 }
-        // Left by a merge that failed half way.
-        try db.execute(sql: "DELETE FROM temp.merging")
-        // Copied out first, `copyRows` to a read of the store: while a read holds its snapshot,
-        // the checkpointer's RESTART waits for it, and holds the writer meanwhile, so each read
-        // must be short, even on this low-priority thread.
-        let last = min(logEnd, mergedThrough + Self.mergeBatchLimit)
-        var position = mergedThrough
-        while position < last {
-            let through = min(last, position + Self.copyRows)
-            try db.execute(sql: """
-                INSERT INTO temp.merging (\(layout.keyColumn), message_id)
-                SELECT \(layout.keyColumn), message_id FROM store.\(layout.log) WHERE seq > ?1 AND seq <= ?2
-                """, arguments: [position, through])
-            position = through
+        var last = min(logEnd, mergedThrough + Self.mergeBatchLimit)
+        let batch: MergeBatch
+        if let recent, case let through = min(last, recent.readThrough), through > mergedThrough,
+           let entries = recent.entries(after: mergedThrough, through: through) {
+            last = through
+            batch = .remembered(keys: entries.keys, messageIDs: entries.messageIDs)
+        } else {
+            try copy(after: mergedThrough, through: last, db)
+            batch = .copied
         }
-        var merged = try Int64.fetchOne(db, sql: "SELECT count(*) FROM temp.merging") ?? 0
+        var merged: Int64 = 0
         try db.inTransaction(.deferred) {
             // First, so the transaction writes from its first statement (a read first would
             // leave it a snapshot it may not be able to write from). Another process's merger
             // (a `tern admin` command beside `tern serve`) that got here first moved the position:
             // this merge is then its merge again, and goes.
             try db.execute(sql: "UPDATE merged SET through = ?1 WHERE through = ?2", arguments: [last, mergedThrough])
-            if db.changesCount == 0 {
-                merged = 0
-                return .rollback
-            }
+            if db.changesCount == 0 { return .rollback }
             guard let current = try Row.fetchOne(db, sql: "SELECT generation, entries FROM generations ORDER BY generation DESC LIMIT 1") else {
                 throw StoreError.unavailable("the index by \(layout.subject) in \(path) has no generation (its generations table is empty)")
             }
@@ -316,27 +308,86 @@ final class LoggedIndex: Sendable {
                 generation += 1
                 try startGeneration(generation, db)
             }
-            // OR IGNORE: an entry logged twice (a message submitted again with the same id)
-            // must not stop every merge after it.
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO \(layout.generationTable(generation)) (\(layout.keyColumn), message_id)
-                SELECT \(layout.keyColumn), message_id FROM temp.merging ORDER BY \(layout.keyColumn), message_id
-                """)
+            let written = try write(batch, into: layout.generationTable(generation), db)
+            merged = written.entries
             try db.execute(sql: """
                 UPDATE generations SET entries = entries + ?2,
                     first_id = min(coalesce(first_id, ?3), ?3), last_id = max(coalesce(last_id, ?4), ?4)
                 WHERE generation = ?1
-                """, arguments: [generation, db.changesCount,
-                                 try Int64.fetchOne(db, sql: "SELECT min(message_id) FROM temp.merging"),
-                                 try Int64.fetchOne(db, sql: "SELECT max(message_id) FROM temp.merging")])
+                """, arguments: [generation, written.added, written.firstID, written.lastID])
             return .commit
         }
-        try db.execute(sql: "DELETE FROM temp.merging")
+        if case .copied = batch { try db.execute(sql: "DELETE FROM temp.merging") }
         // After the commit: a lookup that finds the memory without these entries finds the
         // file with them (`RecentLogEntries`).
         if merged > 0 { recent?.forget(through: last) }
         mergedAt.withLock { $0 = .now }
         return merged
+    }
+
+    /// What one merge writes: the log's rows copied into `temp.merging`, or, when memory holds
+    /// all of them, memory's sorted entries. Memory saves the merger reading the log a second
+    /// time into a table and sorting it again (BENCHMARKS.md, thirteenth pass).
+    private enum MergeBatch {
+        case copied
+        case remembered(keys: [Int64], messageIDs: [Int64])
+    }
+
+    /// Copies the log's rows in `(after, through]` into `temp.merging`, `copyRows` to a read of
+    /// the store: while a read holds its snapshot, the checkpointer's RESTART waits for it, and
+    /// holds the writer meanwhile, so each read must be short, even on this low-priority thread.
+    private func copy(after: Int64, through last: Int64, _ db: Database) throws {
+        // Left by a merge that failed half way.
+        try db.execute(sql: "DELETE FROM temp.merging")
+        var position = after
+        while position < last {
+            let through = min(last, position + Self.copyRows)
+            try db.execute(sql: """
+                INSERT INTO temp.merging (\(layout.keyColumn), message_id)
+                SELECT \(layout.keyColumn), message_id FROM store.\(layout.log) WHERE seq > ?1 AND seq <= ?2
+                """, arguments: [position, through])
+            position = through
+        }
+    }
+
+    /// Rows a statement when writing memory's entries.
+    private static let rowsPerInsert = 64
+
+    /// Writes a batch into a generation, in key order: how many entries it had, how many were
+    /// new to the generation, and the bounds of their message ids.
+    private func write(_ batch: MergeBatch, into table: String,
+                       _ db: Database) throws -> (entries: Int64, added: Int, firstID: Int64?, lastID: Int64?) {
+        // OR IGNORE: an entry logged twice (a message submitted again with the same id) must
+        // not stop every merge after it.
+        let insert = "INSERT OR IGNORE INTO \(table) (\(layout.keyColumn), message_id) VALUES "
+        switch batch {
+        case .copied:
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO \(table) (\(layout.keyColumn), message_id)
+                SELECT \(layout.keyColumn), message_id FROM temp.merging ORDER BY \(layout.keyColumn), message_id
+                """)
+            let added = db.changesCount
+            let row = try Row.fetchOne(db, sql: "SELECT count(*), min(message_id), max(message_id) FROM temp.merging")
+            return (row?[0] ?? 0, added, row?[1], row?[2])
+        case .remembered(let keys, let messageIDs):
+            guard let connection = db.sqliteConnection else { throw StoreError.unavailable("the index connection is closed") }
+            let values = (0..<Self.rowsPerInsert).map { "(?\($0 * 2 + 1), ?\($0 * 2 + 2))" }.joined(separator: ", ")
+            let many = BoundStatement(try db.cachedStatement(sql: insert + values), connection: connection)
+            let one = BoundStatement(try db.cachedStatement(sql: insert + "(?1, ?2)"), connection: connection)
+            var added = 0
+            var index = 0
+            while index < keys.count {
+                let statement = keys.count - index >= Self.rowsPerInsert ? many : one
+                let rows = keys.count - index >= Self.rowsPerInsert ? Self.rowsPerInsert : 1
+                for row in 0..<rows {
+                    try statement.bind(Int32(row * 2 + 1), keys[index + row])
+                    try statement.bind(Int32(row * 2 + 2), messageIDs[index + row])
+                }
+                added += try statement.run()
+                index += rows
+            }
+            return (Int64(keys.count), added, messageIDs.min(), messageIDs.max())
+        }
     }
 
     /// Reads the log's entries past what memory holds, `copyRows` a read, into memory; at most

@@ -31,6 +31,8 @@ final class RecentLogEntries: Sendable {
         var through: Int64
         var keys: [Int64]
         var messageIDs: [Int64]
+        /// Each entry's log position, for a merge that ends inside the run.
+        var seqs: [Int64]
 
         func ids(for key: Int64) -> ArraySlice<Int64> {
             var low = 0, high = keys.count
@@ -64,7 +66,7 @@ final class RecentLogEntries: Sendable {
         guard let last = entries.last else { return }
         // Sorted before the lock: lookups wait only for the append.
         let sorted = entries.sorted { ($0.key, $0.messageID) < ($1.key, $1.messageID) }
-        let run = Run(through: last.seq, keys: sorted.map(\.key), messageIDs: sorted.map(\.messageID))
+        let run = Run(through: last.seq, keys: sorted.map(\.key), messageIDs: sorted.map(\.messageID), seqs: sorted.map(\.seq))
         state.withLock { state in
             guard state.readThrough == after else { return }
             state.runs.append(run)
@@ -85,6 +87,26 @@ final class RecentLogEntries: Sendable {
             state.floor = position
             state.readThrough = max(state.readThrough, position)
         }
+    }
+
+    /// The entries logged in `(after, through]`, sorted by key and message id, for a merge;
+    /// nil unless memory holds all of them.
+    func entries(after: Int64, through: Int64) -> (keys: [Int64], messageIDs: [Int64])? {
+        let runs = state.withLock { state -> [Run]? in
+            guard state.floor <= after, state.readThrough >= through else { return nil }
+            return state.runs.filter { $0.through > after }
+        }
+        guard let runs else { return nil }
+        // Sorted outside the lock: a merge's worth takes milliseconds.
+        var pairs: [(key: Int64, messageID: Int64)] = []
+        pairs.reserveCapacity(Int(through - after))
+        for run in runs {
+            for index in run.keys.indices where run.seqs[index] > after && run.seqs[index] <= through {
+                pairs.append((run.keys[index], run.messageIDs[index]))
+            }
+        }
+        pairs.sort { ($0.key, $0.messageID) < ($1.key, $1.messageID) }
+        return (pairs.map(\.key), pairs.map(\.messageID))
     }
 
     /// What memory holds for each key (message ids, any order, each once), and the log

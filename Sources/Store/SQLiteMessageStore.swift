@@ -93,6 +93,8 @@ public final class SQLiteMessageStore: MessageStore {
             // Runs before GRDB switches the file to WAL, the last moment a new file takes a page
             // size; an existing store keeps the one it was made with (changing it needs a VACUUM).
             try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
+            // For the writer's steps off the normal path and the v9 upgrade, which log the key a
+            // state row holds (`WriteBatch.logKeyOfState`).
             db.add(function: UpstreamKeyHash.sqlFunction)
         }
         // Lookups read the indexes in their own files from the readers. Never from the writer:

@@ -57,7 +57,7 @@ struct WriteBatch {
     private var insertLedgerRows: BoundStatement?
     private var markRefunded: BoundStatement?
     /// Keys the normal path's submitted steps gave state rows in this transaction, logged together
-    /// when it ends (`writeLoggedKeys`).
+    /// when it ends (`writeSubmittedKeys`).
     private var submittedKeys: [SubmittedKey] = []
     /// `apply` time for writes that carry none (replace_sm).
     private let now: Double

@@ -158,6 +158,40 @@ struct UpstreamKeyIndexTests {
         }
     }
 
+    @Test("a merge from memory writes what a merge from the log writes; what memory lacks comes from the log")
+    func mergeFromMemory() async throws {
+        // 1…6 submitted; 3 retried and submitted again elsewhere: eight log entries, its first
+        // key twice (the retry logs the key its state row holds), seven distinct.
+        let writes: [StoreWrite] = (1...6).map { .accept(makeMessage($0)) } + (1...4).map { submitted($0, via: "smsc-a", as: "m\($0)") } + [
+            .transition(MessageTransition(messageID: MessageID(rawValue: 3), state: .retrying, connector: "smsc-a")),
+            submitted(3, via: "smsc-b", as: "m3b"),
+        ]
+        let later = [submitted(5, via: "smsc-a", as: "m5"), submitted(6, via: "smsc-a", as: "m6")]
+        func generation(_ store: SQLiteMessageStore) async throws -> [[String?]] {
+            try await store.textRows("SELECT key_hash, message_id FROM upstream_key_index.upstream_keys_1 ORDER BY key_hash, message_id")
+        }
+        let fromLog = try await withStore(mergesInBackground: false) { store in
+            try await store.apply(writes + later)
+            #expect(store.upstreamKeys.mergeEverything() == 8)
+            return try await generation(store)
+        }
+        let fromMemory = try await withStore(mergesInBackground: false) { store in
+            try await store.apply(writes)
+            try store.upstreamKeys.rememberLogged()
+            // Logged after memory's last read: the merge takes memory's six, then the log's two.
+            try await store.apply(later)
+            #expect(store.upstreamKeys.mergeEverything() == 8)
+            #expect(store.upstreamKeys.recent?.count == 0)
+            for (id, connector, key) in [(1, "smsc-a", "m1"), (3, "smsc-b", "m3b"), (5, "smsc-a", "m5"), (6, "smsc-a", "m6")] {
+                #expect(try await matched(store, connector, key) == Int64(id))
+            }
+            #expect(try await matched(store, "smsc-a", "m3") == nil)
+            return try await generation(store)
+        }
+        #expect(fromLog.count == 7)
+        #expect(fromMemory == fromLog)
+    }
+
     @Test("in the background, ids go to memory within moments and into the file within seconds")
     func mergesInBackground() async throws {
         try await withStore { store in
