@@ -5,7 +5,7 @@ import Logging
 import Synchronization
 
 /// An index of the store's messages by a key that arrives in no order, in a file of its own
-/// beside the store: by destination number (`tern.destinations.sqlite` beside `tern.sqlite`),
+/// beside the store: by destination number (`tern.numbers.sqlite` beside `tern.sqlite`),
 /// for tracking searches, and by upstream message id (`tern.upstream-keys.sqlite`), for
 /// matching receipts. `Layout` says which.
 ///
@@ -15,15 +15,16 @@ import Synchronization
 /// commit wrote to the log and the checkpoint wrote again: the writer, the one serial step,
 /// spent a third of its time on it, more as the store grew (BENCHMARKS.md, eleventh, twelfth
 /// and thirteenth passes). So the index is kept the way an LSM tree keeps one:
-/// - the writer appends each entry to a log table in the store (`WriteBatch`), in commit
-///   order, which only ever touches the table's last page;
-/// - this merger copies the log into the index file in large sorted batches, on its own
-///   connection and thread, so each page of the index is written once for many messages, and
-///   records how far it got (`merged.through`) in the same transaction;
-/// - a lookup reads the index file's generations and the log past that position. Where that
-///   tail must be read cheaply (a receipt's lookup, `RecentLogEntries`), the merger also reads
-///   the log every `Layout.interval` into memory, so that only the last moments of it are
-///   scanned.
+/// - the writer appends each entry, the key's hash (`IndexKeyHash`) and the message id, to a
+///   log table in the store (`WriteBatch`), in commit order, which only ever touches the
+///   table's last page;
+/// - this merger reads the log into memory every `Layout.interval` (`RecentLogEntries`, sorted
+///   runs) and merges it into the index file in large sorted batches, on its own connection and
+///   thread, so each page of the index is written once for many messages, and records how far
+///   it got (`merged.through`) in the same transaction;
+/// - a lookup reads the index file's generations and the log past that position, and checks
+///   each candidate against the message's own row. A receipt's lookup takes the log's
+///   unmerged entries from memory, so that only the last moments of the log are scanned.
 ///
 /// The index is derived from the log: a crash loses at most the merges since the index file's
 /// last sync, and with them the position, so they are made again. An index file that is
@@ -38,9 +39,8 @@ final class LoggedIndex: Sendable {
         /// The store's table the writer appends to: `seq INTEGER PRIMARY KEY, message_id` and
         /// the key's column.
         let log: String
-        /// The key's column and its type.
+        /// The key's column: a hash of the key (`IndexKeyHash`).
         let keyColumn: String
-        let keyType: String
         /// Generation tables are this and their number.
         let tablePrefix: String
         /// The file is the store's name with this before its extension.
@@ -49,28 +49,34 @@ final class LoggedIndex: Sendable {
         let schema: String
         /// Linux thread names hold 15 characters.
         let threadName: String
-        /// Seconds between two looks at the log.
+        /// Seconds between two reads of the log into memory (`recent`).
         let interval: TimeInterval
-        /// Whether the merger keeps the log's unmerged entries in memory (`recent`).
-        let keepsRecent: Bool
 
+        /// A search by number scans the log's unmerged tail (an admin's search can afford a
+        /// millisecond or two); memory serves the merges.
         static let destinations = Layout(
-            subject: "destination number", log: "destination_log", keyColumn: "number", keyType: "TEXT", tablePrefix: "numbers_",
-            fileTag: "destinations", schema: "destination_index", threadName: "tern-index", interval: 0.2, keepsRecent: false)
+            subject: "destination number", log: "number_log", keyColumn: "number_hash", tablePrefix: "numbers_",
+            fileTag: "numbers", schema: "number_index", threadName: "tern-index", interval: 0.2)
         /// A receipt's lookup reads the log's unmerged entries from memory, and scans only
-        /// what was logged since the last look: at 50,000 messages a second, 50 ms of it is
+        /// what was logged since the last read: at 50,000 messages a second, 50 ms of it is
         /// 2,500 rows, some 0.3 ms; the second a merge waits for would be 5 ms a lookup.
         static let upstreamKeys = Layout(
-            subject: "upstream message id", log: "upstream_key_log", keyColumn: "key_hash", keyType: "INTEGER",
-            tablePrefix: "upstream_keys_", fileTag: "upstream-keys", schema: "upstream_key_index", threadName: "tern-keys",
-            interval: 0.05, keepsRecent: true)
+            subject: "upstream message id", log: "upstream_key_log", keyColumn: "key_hash", tablePrefix: "upstream_keys_",
+            fileTag: "upstream-keys", schema: "upstream_key_index", threadName: "tern-keys", interval: 0.05)
 
-        /// The index file beside the store at `storePath`: `x.destinations.sqlite` for `x.sqlite`.
-        func path(besideStore storePath: String) -> String {
+        /// The index file beside the store at `storePath`: `x.numbers.sqlite` for `x.sqlite`.
+        func path(besideStore storePath: String) -> String { Self.path(tagged: fileTag, besideStore: storePath) }
+
+        /// Schema v8's index by number, made from the text of the numbers (`x.destinations.sqlite`).
+        static func retiredDestinationsPath(besideStore storePath: String) -> String {
+            path(tagged: "destinations", besideStore: storePath)
+        }
+
+        private static func path(tagged tag: String, besideStore storePath: String) -> String {
             let fileStart = storePath.lastIndex(of: "/").map(storePath.index(after:)) ?? storePath.startIndex
             let file = storePath[fileStart...]
-            guard let dot = file.lastIndex(of: "."), dot > file.startIndex else { return storePath + "." + fileTag }
-            return storePath[..<dot] + "." + fileTag + storePath[dot...]
+            guard let dot = file.lastIndex(of: "."), dot > file.startIndex else { return storePath + "." + tag }
+            return storePath[..<dot] + "." + tag + storePath[dot...]
         }
 
         /// A generation's table: message ids by key, each key's newest last in the key.
@@ -97,8 +103,8 @@ final class LoggedIndex: Sendable {
 
     let layout: Layout
     let path: String
-    /// The log's unmerged entries, for layouts that keep them (`Layout.keepsRecent`).
-    let recent: RecentLogEntries?
+    /// The log's unmerged entries.
+    let recent = RecentLogEntries()
     private let connection: DatabaseQueue
     private let logger: Logger
     /// When the last merge ran, for `mergeAge`.
@@ -119,7 +125,6 @@ final class LoggedIndex: Sendable {
         self.layout = layout
         logger = Logger(label: "tern.store.\(layout.fileTag)")
         self.entriesPerGeneration = entriesPerGeneration
-        recent = layout.keepsRecent ? RecentLogEntries() : nil
         path = layout.path(besideStore: storePath)
         var configuration = Configuration()
         configuration.label = "tern.store.\(layout.fileTag)"
@@ -147,7 +152,7 @@ final class LoggedIndex: Sendable {
                 );
                 -- One row: the store this index is made from, and the log position merged so far.
                 CREATE TABLE IF NOT EXISTS merged (store TEXT NOT NULL, through INTEGER NOT NULL);
-                CREATE TEMP TABLE IF NOT EXISTS merging (\(layout.keyColumn) \(layout.keyType) NOT NULL, message_id INTEGER NOT NULL);
+                CREATE TEMP TABLE IF NOT EXISTS merging (\(layout.keyColumn) INTEGER NOT NULL, message_id INTEGER NOT NULL);
                 """)
         }
     }
@@ -184,7 +189,7 @@ final class LoggedIndex: Sendable {
     private func startGeneration(_ generation: Int64, _ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE \(layout.generationTable(generation)) (
-                \(layout.keyColumn) \(layout.keyType) NOT NULL,
+                \(layout.keyColumn) INTEGER NOT NULL,
                 message_id INTEGER NOT NULL,
                 PRIMARY KEY (\(layout.keyColumn), message_id)
             ) WITHOUT ROWID;
@@ -245,7 +250,7 @@ final class LoggedIndex: Sendable {
         do {
             return try connection.writeWithoutTransaction { db in
                 let merged = try self.merge(db, force: force)
-                if let recent = self.recent { try self.readRecent(into: recent, db) }
+                try self.readRecent(into: self.recent, db)
                 return merged
             }
         } catch {
@@ -259,7 +264,6 @@ final class LoggedIndex: Sendable {
     /// Reads what was logged since the last read into memory, without merging (tests that look
     /// at what a lookup finds there).
     func rememberLogged() throws {
-        guard let recent else { return }
         try connection.writeWithoutTransaction { db in try self.readRecent(into: recent, db) }
     }
 
@@ -276,7 +280,7 @@ final class LoggedIndex: Sendable {
         guard let mergedThrough = try Int64.fetchOne(db, sql: "SELECT through FROM merged") else { return 0 }
         // Entries another process's merger merged too, and those of a merge that committed but
         // failed after: what memory holds must start where the file's position is.
-        recent?.forget(through: mergedThrough)
+        recent.forget(through: mergedThrough)
         guard let logEnd = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM store.\(layout.log)"), logEnd > mergedThrough else {
             mergedAt.withLock { $0 = .now }
             return 0
@@ -284,7 +288,7 @@ final class LoggedIndex: Sendable {
         if !force, logEnd - mergedThrough < Self.mergeRows, mergedAt.withLock({ $0.duration(to: .now) }) < Self.mergeAge { return 0 }
         var last = min(logEnd, mergedThrough + Self.mergeBatchLimit)
         let batch: MergeBatch
-        if let recent, case let through = min(last, recent.readThrough), through > mergedThrough,
+        if case let through = min(last, recent.readThrough), through > mergedThrough,
            let entries = recent.entries(after: mergedThrough, through: through) {
             last = through
             batch = .remembered(keys: entries.keys, messageIDs: entries.messageIDs)
@@ -320,7 +324,7 @@ final class LoggedIndex: Sendable {
         if case .copied = batch { try db.execute(sql: "DELETE FROM temp.merging") }
         // After the commit: a lookup that finds the memory without these entries finds the
         // file with them (`RecentLogEntries`).
-        if merged > 0 { recent?.forget(through: last) }
+        if merged > 0 { recent.forget(through: last) }
         mergedAt.withLock { $0 = .now }
         return merged
     }

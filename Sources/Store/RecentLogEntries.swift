@@ -1,7 +1,7 @@
 import Synchronization
 
 /// The entries of an index's log that its file does not hold yet, in memory, by their key (an
-/// integer: `UpstreamKeyHash`): what lets a lookup skip scanning the log's unmerged tail
+/// integer: `IndexKeyHash`): what lets a lookup skip scanning the log's unmerged tail
 /// (`LoggedIndex`).
 ///
 /// It holds the log's entries in `(floor, readThrough]`, read by the merger after they were

@@ -6,7 +6,7 @@ import GRDB
 /// `upstream_key`).
 ///
 /// A submitted message's key is in its `message_state` row, and `upstream_key_log` gets its
-/// hash (`UpstreamKeyHash`) whenever that row takes a key or a connector (`WriteBatch`); the
+/// hash (`IndexKeyHash`) whenever that row takes a key or a connector (`WriteBatch`); the
 /// index by upstream key (`LoggedIndex.Layout.upstreamKeys`) is made from the log. The log
 /// keeps every key a message ever had, under a hash two keys may share, so each candidate is
 /// checked against the message's row: only its current connector and key match, as they did
@@ -18,16 +18,16 @@ extension SQLiteMessageStore {
         return try await pool.read { db in
             // Memory before the file: entries leave memory only once the file holds them
             // (`RecentLogEntries`).
-            let hashes = upstreamIDs.map { UpstreamKeyHash.of(connector: connector, key: $0) }
-            let remembered = recent?.lookup(hashes)
+            let hashes = upstreamIDs.map { IndexKeyHash.upstream(connector: connector, key: $0) }
+            let remembered = recent.lookup(hashes)
             let generations = try LoggedIndex.generations(db, .upstreamKeys)
             let merged = try Int64.fetchOne(db.cachedStatement(sql: "SELECT through FROM upstream_key_index.merged")) ?? 0
             let row = try db.cachedStatement(sql: "SELECT \(Self.messageColumns) FROM message_view WHERE id = ?")
             // Newest first: an upstream that reuses its ids over the years means the recent
             // message. Each reading of the id in turn, the plain one first.
             for (index, key) in upstreamIDs.enumerated() {
-                var candidates = remembered?.ids[index] ?? []
-                for range in Self.unremembered(after: merged, floor: remembered?.floor ?? 0, readThrough: remembered?.readThrough ?? 0) {
+                var candidates = remembered.ids[index]
+                for range in Self.unremembered(after: merged, floor: remembered.floor, readThrough: remembered.readThrough) {
                     candidates += try Int64.fetchAll(db.cachedStatement(sql: Self.upstreamKeyLogSQL),
                                                      arguments: [range.after, range.through, hashes[index]])
                 }

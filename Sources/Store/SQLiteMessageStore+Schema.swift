@@ -339,7 +339,7 @@ extension SQLiteMessageStore {
             // hashed): with `tern bench gateway --scattered-upstream-ids` the writer went from
             // 9.3 to 14.3 µs a message and the p99 of submit_sm_resp to 53–62 ms (BENCHMARKS.md,
             // twelfth pass). As for destination numbers, `WriteBatch` now appends each key a
-            // state row takes to this log, as its hash (`UpstreamKeyHash`), and `LoggedIndex`
+            // state row takes to this log, as its hash (`IndexKeyHash`), and `LoggedIndex`
             // merges it into a file of its own; the keys the state rows hold now are logged
             // here, oldest message first.
             try db.execute(sql: """
@@ -352,6 +352,24 @@ extension SQLiteMessageStore {
                     SELECT id, tern_upstream_key_hash(connector, upstream_key) FROM message_state
                     WHERE connector IS NOT NULL AND upstream_key IS NOT NULL ORDER BY id;
                 DROP INDEX message_state_by_upstream_key;
+                """)
+        }
+        migrator.registerMigration("v10: destination numbers logged as hashes") { db in
+            // As upstream keys since v9: the index by number keeps a hash of each number
+            // (`IndexKeyHash`) and a search checks the message's own number, so the log and
+            // the index's batches are integers, sorted and compared without `memcmp`, and merged
+            // from the merger's memory (BENCHMARKS.md, thirteenth pass). The index file of v8
+            // (`x.destinations.sqlite`) is removed when the store opens; the new one
+            // (`x.numbers.sqlite`) is made from this log.
+            try db.execute(sql: """
+                CREATE TABLE number_log (
+                    seq INTEGER PRIMARY KEY,
+                    message_id INTEGER NOT NULL,
+                    number_hash INTEGER NOT NULL
+                );
+                INSERT INTO number_log (message_id, number_hash)
+                    SELECT message_id, tern_number_hash(number) FROM destination_log ORDER BY seq;
+                DROP TABLE destination_log;
                 """)
         }
         return migrator

@@ -116,23 +116,24 @@ extension SQLiteMessageStore {
                 arguments + [max(0, min(query.limit, 1000))])
     }
 
-    /// A search by number in one table of (number, message_id), newest first (its plan is
+    /// A search by number in one table of (number_hash, message_id), newest first (its plan is
     /// checked by the tests).
     static func destinationSearchSQL(_ query: MessageQuery, in numbers: NumberTable) -> (String, StatementArguments) {
         let (filter, arguments) = searchFilter(query, id: "n.message_id")
-        var conditions = ["n.number = ?"] + filter
+        // The hash finds the entries, the message's own number makes them exact.
+        var conditions = ["n.number_hash = ?", "destination_value = ?"] + filter
         let table: String
         switch numbers {
         case .logTail:
-            table = "destination_log"
-            conditions.append("n.seq > (SELECT through FROM destination_index.merged)")
+            table = "number_log"
+            conditions.append("n.seq > (SELECT through FROM number_index.merged)")
         case .generation(let name):
             table = name
         }
         return ("""
             SELECT n.message_id, \(messageColumnsAfterID) FROM \(table) n JOIN message_view ON id = n.message_id
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY n.message_id DESC LIMIT ?
-            """, [query.destination] + arguments + [max(0, min(query.limit, 1000))])
+            """, [query.destination.map(IndexKeyHash.number), query.destination] + arguments + [max(0, min(query.limit, 1000))])
     }
 
     /// The id every message a search finds is below, if it has one.

@@ -93,9 +93,7 @@ public final class SQLiteMessageStore: MessageStore {
             // Runs before GRDB switches the file to WAL, the last moment a new file takes a page
             // size; an existing store keeps the one it was made with (changing it needs a VACUUM).
             try db.execute(sql: "PRAGMA page_size = \(Self.pageSize)")
-            // For the writer's steps off the normal path and the v9 upgrade, which log the key a
-            // state row holds (`WriteBatch.logKeyOfState`).
-            db.add(function: UpstreamKeyHash.sqlFunction)
+            Self.addFunctions(db)
         }
         // Lookups read the indexes in their own files from the readers. Never from the writer:
         // its BEGIN IMMEDIATE would take the index files' write locks too, which the mergers need.
@@ -123,8 +121,21 @@ public final class SQLiteMessageStore: MessageStore {
         }
         checkpointer = try WALCheckpointer(path: path)
         checkpointer.start()
+        // The index by number of schema v8, keyed by the number's text; v10 logs hashes, and its
+        // index is `x.numbers.sqlite`. Derived, so simply gone.
+        for suffix in ["", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: LoggedIndex.Layout.retiredDestinationsPath(besideStore: path) + suffix)
+        }
         destinations = try Self.openIndex(.destinations, storePath: path, entriesPerGeneration: entriesPerGeneration, logger: logger)
         upstreamKeys = try Self.openIndex(.upstreamKeys, storePath: path, entriesPerGeneration: entriesPerGeneration, logger: logger)
+    }
+
+    /// The SQL functions of every connection to the store: for the writer's steps off the normal
+    /// path and the v9 upgrade, which log the key a state row holds (`WriteBatch.logKeyOfState`),
+    /// and the v10 upgrade, which hashes the numbers logged before it.
+    static func addFunctions(_ db: Database) {
+        db.add(function: IndexKeyHash.upstreamSQLFunction)
+        db.add(function: IndexKeyHash.numberSQLFunction)
     }
 
     /// An index file holds nothing the store does not: one that cannot be opened is set aside

@@ -10,8 +10,9 @@ import GRDB
 /// starts the message's narrow `message_state` row with what it sets, and the final state
 /// updates that row (schema v7; `message_view` reads a column from it when set). Steps off the
 /// normal path first copy the message row's state into it (`copyState`). `open_messages` holds
-/// the messages that have not ended; `destination_log` gets each new message's number and
-/// `upstream_key_log` each key a state row takes, for the indexes made from them (`LoggedIndex`).
+/// the messages that have not ended; `number_log` gets each new message's number and
+/// `upstream_key_log` each key a state row takes, as hashes, for the indexes made from them
+/// (`LoggedIndex`).
 ///
 /// A transition goes to a time column only when the column can give it back exactly
 /// (`fastPath`) and the row has no later column set yet (the UPDATE's WHERE); otherwise it is
@@ -191,7 +192,7 @@ struct WriteBatch {
     /// submit_sm_resp 12 → 20 ms at 50,000 msg/s (BENCHMARKS.md, twelfth pass).
     private static func logNumbersSQL(rows: Int) -> String {
         let values = (0..<rows).map { "(?\($0 * 2 + 1), ?\($0 * 2 + 2))" }.joined(separator: ", ")
-        return "INSERT INTO destination_log (message_id, number) VALUES \(values)"
+        return "INSERT INTO number_log (message_id, number_hash) VALUES \(values)"
     }
 
     /// Each key a submitted step gives a state row, for the index by upstream key
@@ -603,7 +604,7 @@ struct WriteBatch {
         try statement.run()
         let log = try cached(\.logNumber, Self.logNumberSQL)
         try log.bind(1, message.id.rawValue)
-        try log.bind(2, message.destination.value)
+        try log.bind(2, IndexKeyHash.number(message.destination.value))
         try log.run()
         if !message.state.isFinal { try open(message.id.rawValue) }
         if needsEvent {
@@ -654,7 +655,7 @@ struct WriteBatch {
                 try Self.bind(message, to: insert, from: Int32(row) * Self.messageRowParameters + 1)
                 try open.bind(Int32(row + 1), message.id.rawValue)
                 try log.bind(Int32(row * 2 + 1), message.id.rawValue)
-                try log.bind(Int32(row * 2 + 2), message.destination.value)
+                try log.bind(Int32(row * 2 + 2), IndexKeyHash.number(message.destination.value))
             }
             try insert.run()
             try open.run()
@@ -993,7 +994,7 @@ struct WriteBatch {
                 let base = Int32(row * 2)
                 try statement.bind(base + 1, key.messageID)
                 try statement.bind(base + 2, UpstreamKey.withCanonical(key.upstreamID) {
-                    UpstreamKeyHash.of(connector: key.connector, key: $0)
+                    IndexKeyHash.upstream(connector: key.connector, key: $0)
                 })
             }
             try statement.run()

@@ -299,9 +299,9 @@ struct CreditAndTrackingStoreTests {
             case .byNumber:
                 // By number: each generation of the index by its key, newest first.
                 let (generationSQL, generationArguments) = SQLiteMessageStore.destinationSearchSQL(
-                    query, in: .generation("destination_index." + LoggedIndex.Layout.destinations.generationTable(1)))
+                    query, in: .generation("number_index." + LoggedIndex.Layout.destinations.generationTable(1)))
                 plan = try await store.queryPlan(generationSQL, arguments: generationArguments).joined(separator: " | ")
-                #expect(plan.contains("SEARCH n USING PRIMARY KEY (number=?"), "\(name): \(plan)")
+                #expect(plan.contains("SEARCH n USING PRIMARY KEY (number_hash=?"), "\(name): \(plan)")
                 // And the log's tail past what was merged, by position; what it finds there is
                 // sorted (a second's worth of messages at most).
                 let (tailSQL, tailArguments) = SQLiteMessageStore.destinationSearchSQL(query, in: .logTail)
@@ -309,7 +309,7 @@ struct CreditAndTrackingStoreTests {
                 #expect(tailPlan.contains("SEARCH n USING INTEGER PRIMARY KEY (rowid>?)"), "\(name): \(tailPlan)")
                 #expect(tailPlan.contains("SEARCH m USING INTEGER PRIMARY KEY"), "\(name): \(tailPlan)")
                 // The one row that says how far the merges got is the only table read whole.
-                #expect(!tailPlan.replacingOccurrences(of: "SCAN destination_index.merged", with: "").contains("SCAN"),
+                #expect(!tailPlan.replacingOccurrences(of: "SCAN number_index.merged", with: "").contains("SCAN"),
                         "\(name) reads the whole log: \(tailPlan)")
             }
             // The view joins each message row to its state row by key.

@@ -7,7 +7,7 @@ import Testing
 @Suite("Index by destination number in its own file")
 struct DestinationIndexTests {
     private func logged(_ store: SQLiteMessageStore) async throws -> Int {
-        Int(try await store.textRows("SELECT COUNT(*) FROM destination_log")[0][0] ?? "") ?? -1
+        Int(try await store.textRows("SELECT COUNT(*) FROM number_log")[0][0] ?? "") ?? -1
     }
 
     private func found(_ store: SQLiteMessageStore, _ query: MessageQuery) async throws -> [Int64] {
@@ -139,7 +139,7 @@ struct DestinationIndexTests {
         try await withTemporaryDatabase { path in
             try await storeMerged(at: path, tenMessages())
             let indexPath = try removeIndex(besideStore: path)
-            #expect(indexPath.hasSuffix("/tern.destinations.sqlite"))
+            #expect(indexPath.hasSuffix("/tern.numbers.sqlite"))
 
             let second = try await open(path)
             #expect(try await second.destinations.entryCount() == 0)
@@ -187,7 +187,7 @@ struct DestinationIndexTests {
             store.destinations.mergeEverything()
             // What a restore of the store from before the last five messages looks like to the index.
             try await store.pool.write { db in
-                try db.execute(sql: "DELETE FROM destination_log WHERE seq > 5; DELETE FROM messages WHERE id > 5")
+                try db.execute(sql: "DELETE FROM number_log WHERE seq > 5; DELETE FROM messages WHERE id > 5")
             }
             try await store.close()
             let restored = try await open(path)
@@ -217,6 +217,48 @@ struct DestinationIndexTests {
         }
     }
 
+    @Test("a v9 file upgrades: its logged numbers become hashes, found by number, and the old index file is removed")
+    func upgradeFromV9() async throws {
+        try await withTemporaryDatabase { path in
+            let oldIndex = LoggedIndex.Layout.retiredDestinationsPath(besideStore: path)
+            try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: oldIndex, contents: Data("an index made from numbers as text".utf8)))
+            let store = try await upgradedStore(at: path, from: "v9: a log of upstream keys for the index in its own file") { db in
+                for id in 1...4 {
+                    try insertOldMessage(db, id: id, destination: id % 2 == 0 ? "447700900900" : "447700900901", state: "delivered")
+                }
+                // What v8's accept logged for them.
+                try db.execute(sql: "INSERT INTO destination_log (message_id, number) SELECT id, destination_value FROM messages ORDER BY id")
+            }
+            #expect(!FileManager.default.fileExists(atPath: oldIndex))
+            #expect(try await store.textRows("SELECT name FROM sqlite_master WHERE name = 'destination_log'").isEmpty)
+            #expect(try await store.textRows("SELECT message_id, number_hash FROM number_log ORDER BY seq")
+                    == (1...4).map { ["\($0)", "\(IndexKeyHash.number($0 % 2 == 0 ? "447700900900" : "447700900901"))"] })
+            #expect(try await found(store, MessageQuery(destination: "447700900900")) == [4, 2])
+            await store.mergeIndexes()
+            #expect(try await found(store, MessageQuery(destination: "447700900901")) == [3, 1])
+            try await store.close()
+        }
+    }
+
+    @Test("a search checks each message's own number: an entry whose hash another number shares is not found")
+    func hashSharedByAnotherNumber() async throws {
+        try await withStore(mergesInBackground: false) { store in
+            try await store.apply([.accept(makeMessage(1, destination: "447700900111"))])
+            // As if "447700900222" hashed like message 1's number: an entry for 1 under its hash.
+            try await store.pool.write { db in
+                try db.execute(sql: "INSERT INTO number_log (message_id, number_hash) VALUES (1, ?)",
+                               arguments: [IndexKeyHash.number("447700900222")])
+            }
+            #expect(try await found(store, MessageQuery(destination: "447700900222")).isEmpty)
+            #expect(try await found(store, MessageQuery(destination: "447700900111")) == [1])
+            store.destinations.mergeEverything()
+            #expect(try await store.destinations.entryCount() == 2)
+            #expect(try await found(store, MessageQuery(destination: "447700900222")).isEmpty)
+            #expect(try await found(store, MessageQuery(destination: "447700900111")) == [1])
+        }
+    }
+
     @Test("the merger merges by itself in the background")
     func mergesInBackground() async throws {
         try await withStore { store in
@@ -234,8 +276,9 @@ struct DestinationIndexTests {
 
     @Test("the index file sits beside the store, named after it")
     func indexPath() {
-        #expect(LoggedIndex.Layout.destinations.path(besideStore: "var/tern.sqlite") == "var/tern.destinations.sqlite")
-        #expect(LoggedIndex.Layout.destinations.path(besideStore: "/data/sms/gateway.db") == "/data/sms/gateway.destinations.db")
-        #expect(LoggedIndex.Layout.destinations.path(besideStore: "/data/store") == "/data/store.destinations")
+        #expect(LoggedIndex.Layout.destinations.path(besideStore: "var/tern.sqlite") == "var/tern.numbers.sqlite")
+        #expect(LoggedIndex.Layout.destinations.path(besideStore: "/data/sms/gateway.db") == "/data/sms/gateway.numbers.db")
+        #expect(LoggedIndex.Layout.destinations.path(besideStore: "/data/store") == "/data/store.numbers")
+        #expect(LoggedIndex.Layout.upstreamKeys.path(besideStore: "var/tern.sqlite") == "var/tern.upstream-keys.sqlite")
     }
 }

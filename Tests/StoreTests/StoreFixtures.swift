@@ -47,7 +47,10 @@ func accept(_ messages: Message...) -> [StoreWrite] { messages.map(StoreWrite.ac
 /// through plain SQL, then opened and migrated to the current schema as `tern` would.
 func upgradedStore(at path: String, from migration: String, _ fill: @escaping @Sendable (Database) throws -> Void) async throws -> SQLiteMessageStore {
     try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
-    let queue = try DatabaseQueue(path: path)
+    // The functions the store's own connections have, which migrations since v9 call.
+    var configuration = Configuration()
+    configuration.prepareDatabase(SQLiteMessageStore.addFunctions)
+    let queue = try DatabaseQueue(path: path, configuration: configuration)
     try SQLiteMessageStore.migrator.migrate(queue, upTo: migration)
     try await queue.write(fill)
     try queue.close()

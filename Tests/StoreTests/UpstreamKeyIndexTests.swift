@@ -23,7 +23,7 @@ struct UpstreamKeyIndexTests {
 
     /// The log's rows as (message id, connector, key), each key found by its hash among `keys`.
     private func logged(_ store: SQLiteMessageStore, keys: [(String, String)] = []) async throws -> [[String?]] {
-        let named = Dictionary(keys.map { (String(UpstreamKeyHash.of(connector: $0.0, key: $0.1)), [$0.0, $0.1]) },
+        let named = Dictionary(keys.map { (String(IndexKeyHash.upstream(connector: $0.0, key: $0.1)), [$0.0, $0.1]) },
                                uniquingKeysWith: { first, _ in first })
         return try await store.textRows("SELECT message_id, key_hash FROM upstream_key_log ORDER BY seq").map { row in
             [row[0]] + (named[row[1] ?? ""] ?? ["hash " + (row[1] ?? "NULL")])
@@ -50,19 +50,19 @@ struct UpstreamKeyIndexTests {
             }
             let expected: [Int64?] = [1, 1, 2, 3, 4, nil, nil]
             // Only in the log: scanned past the merged position.
-            #expect(index.recent?.count == 0)
+            #expect(index.recent.count == 0)
             #expect(try await all() == expected)
 
             // Read into memory: the lookup scans only past what memory read, so these are found
             // in memory or not at all.
             try index.rememberLogged()
-            #expect(index.recent?.count == 4)
+            #expect(index.recent.count == 4)
             #expect(try await index.entryCount() == 0)
             #expect(try await all() == expected)
 
             // Merged: memory lets them go, the file has them.
             index.mergeEverything()
-            #expect(index.recent?.count == 0)
+            #expect(index.recent.count == 0)
             #expect(try await index.entryCount() == 4)
             #expect(try await all() == expected)
 
@@ -73,7 +73,7 @@ struct UpstreamKeyIndexTests {
             try await store.apply([submitted(6, via: "smsc-a", as: "k6")])
             try index.rememberLogged()
             try await store.apply([submitted(7, via: "smsc-a", as: "k7")])
-            #expect(index.recent?.count == 1)
+            #expect(index.recent.count == 1)
             #expect(try await matched(store, "smsc-a", "k5") == 5)
             #expect(try await matched(store, "smsc-a", "k6") == 6)
             #expect(try await matched(store, "smsc-a", "k7") == 7)
@@ -181,7 +181,7 @@ struct UpstreamKeyIndexTests {
             // Logged after memory's last read: the merge takes memory's six, then the log's two.
             try await store.apply(later)
             #expect(store.upstreamKeys.mergeEverything() == 8)
-            #expect(store.upstreamKeys.recent?.count == 0)
+            #expect(store.upstreamKeys.recent.count == 0)
             for (id, connector, key) in [(1, "smsc-a", "m1"), (3, "smsc-b", "m3b"), (5, "smsc-a", "m5"), (6, "smsc-a", "m6")] {
                 #expect(try await matched(store, connector, key) == Int64(id))
             }
@@ -203,7 +203,7 @@ struct UpstreamKeyIndexTests {
                 entries = try await store.upstreamKeys.entryCount()
             }
             #expect(entries == 10)
-            #expect(store.upstreamKeys.recent?.count == 0)
+            #expect(store.upstreamKeys.recent.count == 0)
             #expect(try await matched(store, "smsc-a", "bg7") == 7)
         }
     }
@@ -281,14 +281,14 @@ struct UpstreamKeyIndexTests {
 
     @Test("a key's hash is the same from the writer's bytes, from text and from SQL, and keeps connector and key apart")
     func keyHash() async throws {
-        let fromText = UpstreamKeyHash.of(connector: "smsc-a", key: "8010")
+        let fromText = IndexKeyHash.upstream(connector: "smsc-a", key: "8010")
         // The writer hashes the stored form of what the upstream sent: hex 1F4A is kept as 8010.
-        #expect(UpstreamKey.withCanonical("1F4A") { UpstreamKeyHash.of(connector: "smsc-a", key: $0) } == fromText)
-        #expect(UpstreamKey.withCanonical("0008010") { UpstreamKeyHash.of(connector: "smsc-a", key: $0) } == fromText)
-        #expect(UpstreamKey.withCanonical(" Q-77 ") { UpstreamKeyHash.of(connector: "smsc-a", key: $0) }
-                == UpstreamKeyHash.of(connector: "smsc-a", key: "q-77"))
-        #expect(UpstreamKeyHash.of(connector: "ab", key: "c") != UpstreamKeyHash.of(connector: "a", key: "bc"))
-        #expect(UpstreamKeyHash.of(connector: "smsc-b", key: "8010") != fromText)
+        #expect(UpstreamKey.withCanonical("1F4A") { IndexKeyHash.upstream(connector: "smsc-a", key: $0) } == fromText)
+        #expect(UpstreamKey.withCanonical("0008010") { IndexKeyHash.upstream(connector: "smsc-a", key: $0) } == fromText)
+        #expect(UpstreamKey.withCanonical(" Q-77 ") { IndexKeyHash.upstream(connector: "smsc-a", key: $0) }
+                == IndexKeyHash.upstream(connector: "smsc-a", key: "q-77"))
+        #expect(IndexKeyHash.upstream(connector: "ab", key: "c") != IndexKeyHash.upstream(connector: "a", key: "bc"))
+        #expect(IndexKeyHash.upstream(connector: "smsc-b", key: "8010") != fromText)
         try await withStore(mergesInBackground: false) { store in
             let rows = try await store.textRows("SELECT tern_upstream_key_hash('smsc-a', '8010'), tern_upstream_key_hash(NULL, '8010')")
             #expect(rows == [[String(fromText), nil]])
