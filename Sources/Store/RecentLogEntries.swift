@@ -22,8 +22,8 @@ final class RecentLogEntries: Sendable {
         var key: Int64
     }
 
-    /// At most this many held: 16 MB. A merger that keeps failing must not grow memory for
-    /// ever; lookups scan the log past it instead.
+    /// At most this many held: 24 MB (key, message id, position). A merger that keeps failing
+    /// must not grow memory for ever; lookups scan the log past it instead.
     static let capacity = 1_000_000
 
     /// One read's entries, sorted by key.

@@ -17,7 +17,9 @@ extension SQLiteMessageStore {
         let recent = upstreamKeys.recent
         return try await pool.read { db in
             // Memory before the file: entries leave memory only once the file holds them
-            // (`RecentLogEntries`).
+            // (`RecentLogEntries`). Whatever this read's snapshot of the store lacks, its
+            // candidates fail the check against the state row, which the same transaction as
+            // their log entry wrote: the answer is the store's as of that snapshot.
             let hashes = upstreamIDs.map { IndexKeyHash.upstream(connector: connector, key: $0) }
             let remembered = recent.lookup(hashes)
             let generations = try LoggedIndex.generations(db, .upstreamKeys)
