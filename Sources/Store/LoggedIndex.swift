@@ -79,6 +79,10 @@ final class LoggedIndex: Sendable {
             return storePath[..<dot] + "." + tag + storePath[dot...]
         }
 
+        /// The log position the index file holds everything through, read through the store's
+        /// readers (which attach the file as `schema`).
+        var mergedThroughSQL: String { "SELECT through FROM \(schema).merged" }
+
         /// A generation's table: message ids by key, each key's newest last in the key.
         func generationTable(_ generation: Int64) -> String { "\(tablePrefix)\(generation)" }
     }

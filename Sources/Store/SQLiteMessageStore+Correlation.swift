@@ -23,7 +23,7 @@ extension SQLiteMessageStore {
             let hashes = upstreamIDs.map { IndexKeyHash.upstream(connector: connector, key: $0) }
             let remembered = recent.lookup(hashes)
             let generations = try LoggedIndex.generations(db, .upstreamKeys)
-            let merged = try Int64.fetchOne(db.cachedStatement(sql: "SELECT through FROM upstream_key_index.merged")) ?? 0
+            let merged = try Int64.fetchOne(db.cachedStatement(sql: LoggedIndex.Layout.upstreamKeys.mergedThroughSQL)) ?? 0
             let row = try db.cachedStatement(sql: "SELECT \(Self.messageColumns) FROM message_view WHERE id = ?")
             // Newest first: an upstream that reuses its ids over the years means the recent
             // message. Each reading of the id in turn, the plain one first.
@@ -78,10 +78,16 @@ extension SQLiteMessageStore {
 
     /// The log's entries for a key between two positions: a range of its rowids, then a
     /// comparison a row.
-    static let upstreamKeyLogSQL = "SELECT message_id FROM upstream_key_log WHERE seq > ?1 AND seq <= ?2 AND key_hash = ?3"
+    static let upstreamKeyLogSQL = """
+        SELECT message_id FROM \(LoggedIndex.Layout.upstreamKeys.log)
+        WHERE seq > ?1 AND seq <= ?2 AND \(LoggedIndex.Layout.upstreamKeys.keyColumn) = ?3
+        """
     /// A generation's messages for a key, above an id (the newest one found so far), newest first.
     static func upstreamKeyGenerationSQL(_ table: String) -> String {
-        "SELECT message_id FROM \(table) WHERE key_hash = ?1 AND message_id > ?2 ORDER BY message_id DESC"
+        """
+        SELECT message_id FROM \(table) WHERE \(LoggedIndex.Layout.upstreamKeys.keyColumn) = ?1 AND message_id > ?2
+        ORDER BY message_id DESC
+        """
     }
     /// Whether the message's state row holds the key now.
     static let upstreamKeyHeldSQL = "SELECT 1 FROM message_state WHERE id = ?1 AND connector = ?2 AND upstream_key = ?3"

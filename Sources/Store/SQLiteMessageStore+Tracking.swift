@@ -116,17 +116,18 @@ extension SQLiteMessageStore {
                 arguments + [max(0, min(query.limit, 1000))])
     }
 
-    /// A search by number in one table of (number_hash, message_id), newest first (its plan is
+    /// A search by number in one table of (number hash, message id), newest first (its plan is
     /// checked by the tests).
     static func destinationSearchSQL(_ query: MessageQuery, in numbers: NumberTable) -> (String, StatementArguments) {
         let (filter, arguments) = searchFilter(query, id: "n.message_id")
         // The hash finds the entries, the message's own number makes them exact.
-        var conditions = ["n.number_hash = ?", "destination_value = ?"] + filter
+        let index = LoggedIndex.Layout.destinations
+        var conditions = ["n.\(index.keyColumn) = ?", "destination_value = ?"] + filter
         let table: String
         switch numbers {
         case .logTail:
-            table = "number_log"
-            conditions.append("n.seq > (SELECT through FROM number_index.merged)")
+            table = index.log
+            conditions.append("n.seq > (\(index.mergedThroughSQL))")
         case .generation(let name):
             table = name
         }

@@ -59,7 +59,7 @@ struct WriteBatch {
     private var markRefunded: BoundStatement?
     /// Keys the normal path's submitted steps gave state rows in this transaction, logged together
     /// when it ends (`writeSubmittedKeys`).
-    private var submittedKeys: [SubmittedKey] = []
+    private var submittedKeys: [LoggedKey] = []
     /// `apply` time for writes that carry none (replace_sm).
     private let now: Double
     /// Final states whose charges go back to the balances.
@@ -150,12 +150,18 @@ struct WriteBatch {
     private static let openMessageSQL = openMessagesSQL(rows: 1)
     private static let openMessages4SQL = openMessagesSQL(rows: 4)
     private static let openMessages16SQL = openMessagesSQL(rows: acceptRowsPerStatement)
-    private static let logNumberSQL = logNumbersSQL(rows: 1)
-    private static let logNumbers4SQL = logNumbersSQL(rows: 4)
-    private static let logNumbers16SQL = logNumbersSQL(rows: acceptRowsPerStatement)
-    private static let logKeySQL = logKeysSQL(rows: 1)
-    private static let logKeys4SQL = logKeysSQL(rows: 4)
-    private static let logKeys16SQL = logKeysSQL(rows: acceptRowsPerStatement)
+    private static let logNumberSQL = logSQL(.destinations, rows: 1)
+    private static let logNumbers4SQL = logSQL(.destinations, rows: 4)
+    private static let logNumbers16SQL = logSQL(.destinations, rows: acceptRowsPerStatement)
+    private static let logKeySQL = logSQL(.upstreamKeys, rows: 1)
+    private static let logKeys4SQL = logSQL(.upstreamKeys, rows: 4)
+    private static let logKeys16SQL = logSQL(.upstreamKeys, rows: acceptRowsPerStatement)
+
+    /// How many of `left` rows the next multi-row statement takes: 16, else 4, else 1. Three
+    /// statement shapes a table, each prepared once.
+    private static func rowsPerStatement(left: Int) -> Int {
+        left >= acceptRowsPerStatement ? acceptRowsPerStatement : left >= 4 ? 4 : 1
+    }
 
     /// OR FAIL: a statement of many rows inside a transaction otherwise keeps a statement
     /// journal (each page it changes copied first, so a failing row could undo the rows before
@@ -186,30 +192,21 @@ struct WriteBatch {
         return "INSERT OR IGNORE INTO open_messages (id) VALUES \(values)"
     }
 
-    /// Each new message's number, for the index by destination number (`LoggedIndex`) to merge. In
-    /// the batch's statements rather than a trigger on `messages`: SQLite runs a trigger's
-    /// program once a row, and that cost the writer 0.5 µs a message and the p99 of
-    /// submit_sm_resp 12 → 20 ms at 50,000 msg/s (BENCHMARKS.md, twelfth pass).
-    private static func logNumbersSQL(rows: Int) -> String {
+    /// Entries of an index's log (`LoggedIndex`), `(message id, key hash)` a row: each new
+    /// message's number, and each key a submitted step gives a state row. An index on either in
+    /// the store put each message's entry on a random page (BENCHMARKS.md, twelfth and
+    /// thirteenth passes). In the batch's own statements rather than a trigger on `messages`:
+    /// SQLite runs a trigger's program once a row, and that cost the writer 0.5 µs a message and
+    /// the p99 of submit_sm_resp 12 → 20 ms at 50,000 msg/s.
+    private static func logSQL(_ index: LoggedIndex.Layout, rows: Int) -> String {
         let values = (0..<rows).map { "(?\($0 * 2 + 1), ?\($0 * 2 + 2))" }.joined(separator: ", ")
-        return "INSERT INTO number_log (message_id, number_hash) VALUES \(values)"
+        return "INSERT INTO \(index.log) (message_id, \(index.keyColumn)) VALUES \(values)"
     }
 
-    /// Each key a submitted step gives a state row, for the index by upstream key
-    /// (`LoggedIndex`): on a random page of an index on `message_state` when an upstream's ids
-    /// come in no order, a page written a message (BENCHMARKS.md, thirteenth pass). Many rows a
-    /// statement, as for numbers.
-    private static func logKeysSQL(rows: Int) -> String {
-        let values = (0..<rows).map { "(?\($0 * 2 + 1), ?\($0 * 2 + 2))" }.joined(separator: ", ")
-        return "INSERT INTO upstream_key_log (message_id, key_hash) VALUES \(values)"
-    }
-
-    /// A key the normal path wrote, to log: the id as the upstream gave it (hashed as the key it
-    /// was stored as when logged).
-    private struct SubmittedKey {
+    /// A key the normal path gave a state row, hashed, to log when the transaction ends.
+    private struct LoggedKey {
         var messageID: Int64
-        var connector: String
-        var upstreamID: String
+        var hash: Int64
     }
 
     init(_ db: Database, refundOn: Set<MessageLifecycle> = []) throws {
@@ -631,8 +628,7 @@ struct WriteBatch {
         guard !unwritten.isEmpty else { return }
         var written = 0
         while written < unwritten.count {
-            let rows = unwritten.count - written >= Self.acceptRowsPerStatement ? Self.acceptRowsPerStatement
-                : unwritten.count - written >= 4 ? 4 : 1
+            let rows = Self.rowsPerStatement(left: unwritten.count - written)
             let insert: BoundStatement
             let open: BoundStatement
             let log: BoundStatement
@@ -962,27 +958,30 @@ struct WriteBatch {
     /// Logs the key the message's state row holds, with its connector, if it holds both: after
     /// a step off the normal path, which may have changed either.
     private mutating func logKeyOfState(_ id: Int64) throws {
-        let statement = try cached(\.logKeyOfState, """
-            INSERT INTO upstream_key_log (message_id, key_hash)
-            SELECT id, tern_upstream_key_hash(connector, upstream_key) FROM message_state
-            WHERE id = ?1 AND connector IS NOT NULL AND upstream_key IS NOT NULL
-            """)
+        let statement = try cached(\.logKeyOfState, Self.logKeyOfStateSQL)
         try statement.bind(1, id)
         try statement.run()
     }
 
-    /// Keeps a submitted step's key for `writeSubmittedKeys`; a step without an id has none.
+    private static let logKeyOfStateSQL = """
+        INSERT INTO \(LoggedIndex.Layout.upstreamKeys.log) (message_id, \(LoggedIndex.Layout.upstreamKeys.keyColumn))
+        SELECT id, tern_upstream_key_hash(connector, upstream_key) FROM message_state
+        WHERE id = ?1 AND connector IS NOT NULL AND upstream_key IS NOT NULL
+        """
+
+    /// Keeps a submitted step's key for `writeSubmittedKeys`, hashed as the state row stores it
+    /// (`bindUpstreamKey`); a step without an id has none.
     private mutating func keep(_ submitted: MessageTransition) {
         guard let connector = submitted.connector, let upstreamID = submitted.upstreamID else { return }
-        submittedKeys.append(SubmittedKey(messageID: submitted.messageID.rawValue, connector: connector, upstreamID: upstreamID))
+        let hash = UpstreamKey.withCanonical(upstreamID) { IndexKeyHash.upstream(connector: connector, key: $0) }
+        submittedKeys.append(LoggedKey(messageID: submitted.messageID.rawValue, hash: hash))
     }
 
     /// Logs the kept keys, as many to a statement as fit (16, then 4, then 1).
     private mutating func writeSubmittedKeys() throws {
         var written = 0
         while written < submittedKeys.count {
-            let rows = submittedKeys.count - written >= Self.acceptRowsPerStatement ? Self.acceptRowsPerStatement
-                : submittedKeys.count - written >= 4 ? 4 : 1
+            let rows = Self.rowsPerStatement(left: submittedKeys.count - written)
             let statement: BoundStatement
             switch rows {
             case Self.acceptRowsPerStatement: statement = try cached(\.logKeys16, Self.logKeys16SQL)
@@ -991,11 +990,8 @@ struct WriteBatch {
             }
             for row in 0..<rows {
                 let key = submittedKeys[written + row]
-                let base = Int32(row * 2)
-                try statement.bind(base + 1, key.messageID)
-                try statement.bind(base + 2, UpstreamKey.withCanonical(key.upstreamID) {
-                    IndexKeyHash.upstream(connector: key.connector, key: $0)
-                })
+                try statement.bind(Int32(row * 2 + 1), key.messageID)
+                try statement.bind(Int32(row * 2 + 2), key.hash)
             }
             try statement.run()
             written += rows

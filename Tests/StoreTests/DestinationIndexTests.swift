@@ -14,28 +14,12 @@ struct DestinationIndexTests {
         try await store.searchMessages(query).map(\.id.rawValue)
     }
 
-    private func open(_ path: String, entriesPerGeneration: Int64 = LoggedIndex.defaultEntriesPerGeneration) async throws -> SQLiteMessageStore {
-        let store = try SQLiteMessageStore(path: path, durability: .full, mergesInBackground: false, entriesPerGeneration: entriesPerGeneration)
-        try await store.migrate()
-        return store
-    }
-
     /// A store at `path` that holds `writes`, merged into its index file, closed.
     private func storeMerged(at path: String, _ writes: [StoreWrite]) async throws {
-        let store = try await open(path)
+        let store = try await openUnmerged(path)
         try await store.apply(writes)
         store.destinations.mergeEverything()
         try await store.close()
-    }
-
-    /// Removes the index file beside the store at `path` with its log files (gone already when
-    /// its last connection closed cleanly); returns its path.
-    @discardableResult
-    private func removeIndex(besideStore path: String) throws -> String {
-        let indexPath = LoggedIndex.Layout.destinations.path(besideStore: path)
-        try FileManager.default.removeItem(atPath: indexPath)
-        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
-        return indexPath
     }
 
     /// Ten messages to two numbers: ids 1…10, even ones to ...900, odd ones to ...901.
@@ -91,7 +75,7 @@ struct DestinationIndexTests {
     @Test("a full generation is followed by a new one; a search reads them newest first, wherever a message landed")
     func generations() async throws {
         try await withTemporaryDatabase { path in
-            let store = try await open(path, entriesPerGeneration: 4)
+            let store = try await openUnmerged(path, entriesPerGeneration: 4)
             func accept(_ ids: [Int64], to number: String = "447700900900") async throws {
                 try await store.apply(ids.map { .accept(makeMessage($0, destination: number)) })
                 store.destinations.mergeEverything()
@@ -116,16 +100,16 @@ struct DestinationIndexTests {
     @Test("a restart merges from where the last merge ended; numbers logged by another process are merged too")
     func resumes() async throws {
         try await withTemporaryDatabase { path in
-            let gateway = try await open(path)
+            let gateway = try await openUnmerged(path)
             try await gateway.apply(tenMessages())
             gateway.destinations.mergeEverything()
-            let other = try await open(path)
+            let other = try await openUnmerged(path)
             try await other.apply([.accept(makeMessage(11, destination: "447700900901"))])
             try await other.close()
             try await gateway.apply([.accept(makeMessage(12, destination: "447700900900"))])
             try await gateway.close()
 
-            let restarted = try await open(path)
+            let restarted = try await openUnmerged(path)
             #expect(try await restarted.destinations.entryCount() == 10)
             restarted.destinations.mergeEverything()
             #expect(try await restarted.destinations.entryCount() == 12)
@@ -138,10 +122,10 @@ struct DestinationIndexTests {
     func remadeWhenItIsNotThisStores() async throws {
         try await withTemporaryDatabase { path in
             try await storeMerged(at: path, tenMessages())
-            let indexPath = try removeIndex(besideStore: path)
+            let indexPath = try removeIndex(.destinations, besideStore: path)
             #expect(indexPath.hasSuffix("/tern.numbers.sqlite"))
 
-            let second = try await open(path)
+            let second = try await openUnmerged(path)
             #expect(try await second.destinations.entryCount() == 0)
             #expect(try await found(second, MessageQuery(destination: "447700900901")) == [9, 7, 5, 3, 1])
             second.destinations.mergeEverything()
@@ -152,10 +136,10 @@ struct DestinationIndexTests {
             try await withTemporaryDatabase { otherPath in
                 // Fewer than this store's: merged not as far as this log goes, yet not from it.
                 try await storeMerged(at: otherPath, (20...22).map { .accept(makeMessage(Int64($0), destination: "447700900901")) })
-                try removeIndex(besideStore: path)
+                try removeIndex(.destinations, besideStore: path)
                 try FileManager.default.copyItem(atPath: LoggedIndex.Layout.destinations.path(besideStore: otherPath), toPath: indexPath)
             }
-            let third = try await open(path)
+            let third = try await openUnmerged(path)
             #expect(try await third.destinations.entryCount() == 0)
             third.destinations.mergeEverything()
             #expect(try await found(third, MessageQuery(destination: "447700900901")) == [9, 7, 5, 3, 1])
@@ -167,10 +151,10 @@ struct DestinationIndexTests {
     func remadeWhenDamaged() async throws {
         try await withTemporaryDatabase { path in
             try await storeMerged(at: path, tenMessages())
-            let indexPath = try removeIndex(besideStore: path)
+            let indexPath = try removeIndex(.destinations, besideStore: path)
             try Data(repeating: 0x5A, count: 8192).write(to: URL(fileURLWithPath: indexPath))
 
-            let reopened = try await open(path)
+            let reopened = try await openUnmerged(path)
             #expect(FileManager.default.fileExists(atPath: indexPath + ".damaged"))
             reopened.destinations.mergeEverything()
             #expect(try await reopened.destinations.entryCount() == 10)
@@ -182,7 +166,7 @@ struct DestinationIndexTests {
     @Test("an index ahead of its store's log (the store restored from a backup) is made again")
     func remadeWhenAheadOfTheLog() async throws {
         try await withTemporaryDatabase { path in
-            let store = try await open(path)
+            let store = try await openUnmerged(path)
             try await store.apply(tenMessages())
             store.destinations.mergeEverything()
             // What a restore of the store from before the last five messages looks like to the index.
@@ -190,7 +174,7 @@ struct DestinationIndexTests {
                 try db.execute(sql: "DELETE FROM number_log WHERE seq > 5; DELETE FROM messages WHERE id > 5")
             }
             try await store.close()
-            let restored = try await open(path)
+            let restored = try await openUnmerged(path)
             #expect(try await restored.destinations.entryCount() == 0)
             try await restored.apply([.accept(makeMessage(20, destination: "447700900900"))])
             restored.destinations.mergeEverything()

@@ -69,3 +69,22 @@ func insertOldMessage(_ db: Database, id: Int, destination: String, state: Strin
         VALUES (?1, 1, 'c', '', 0, 0, 'T', 1, 1, ?2, 0, 0, 0, 0, 0, 100, ?3, 0, 100)
         """, arguments: [id, destination, state])
 }
+
+/// The store at `path`, migrated, with its indexes merged only when a test says so
+/// (`LoggedIndex.mergeEverything`, `rememberLogged`), so it can look at what is merged and what
+/// is not.
+func openUnmerged(_ path: String, entriesPerGeneration: Int64 = LoggedIndex.defaultEntriesPerGeneration) async throws -> SQLiteMessageStore {
+    let store = try SQLiteMessageStore(path: path, durability: .full, mergesInBackground: false, entriesPerGeneration: entriesPerGeneration)
+    try await store.migrate()
+    return store
+}
+
+/// Removes an index's file beside the store at `path` with its log files (gone already when its
+/// last connection closed cleanly); returns its path.
+@discardableResult
+func removeIndex(_ index: LoggedIndex.Layout, besideStore path: String) throws -> String {
+    let indexPath = index.path(besideStore: path)
+    try FileManager.default.removeItem(atPath: indexPath)
+    for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
+    return indexPath
+}

@@ -6,12 +6,6 @@ import Testing
 
 @Suite("Index by upstream message id in its own file")
 struct UpstreamKeyIndexTests {
-    private func open(_ path: String) async throws -> SQLiteMessageStore {
-        let store = try SQLiteMessageStore(path: path, durability: .full, mergesInBackground: false)
-        try await store.migrate()
-        return store
-    }
-
     private func submitted(_ id: Int64, via connector: String, as upstreamID: String) -> StoreWrite {
         .transition(MessageTransition(messageID: MessageID(rawValue: id), state: .submitted, connector: connector, upstreamID: upstreamID))
     }
@@ -131,22 +125,20 @@ struct UpstreamKeyIndexTests {
     @Test("a receipt after a restart finds its message, merged or not; a deleted index file is made again")
     func acrossRestarts() async throws {
         try await withTemporaryDatabase { path in
-            let first = try await open(path)
+            let first = try await openUnmerged(path)
             try await first.apply((1...3).map { .accept(makeMessage($0)) } + [submitted(1, via: "smsc-a", as: "r1")])
             first.upstreamKeys.mergeEverything()
             try await first.apply([submitted(2, via: "smsc-a", as: "r2")])
             try await first.close()
 
-            let second = try await open(path)
+            let second = try await openUnmerged(path)
             #expect(try await second.upstreamKeys.entryCount() == 1)
             #expect(try await matched(second, "smsc-a", "r1") == 1)
             #expect(try await matched(second, "smsc-a", "r2") == 2)
             try await second.close()
 
-            let indexPath = LoggedIndex.Layout.upstreamKeys.path(besideStore: path)
-            try FileManager.default.removeItem(atPath: indexPath)
-            for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: indexPath + suffix) }
-            let third = try await open(path)
+            try removeIndex(.upstreamKeys, besideStore: path)
+            let third = try await openUnmerged(path)
             #expect(try await third.upstreamKeys.entryCount() == 0)
             #expect(try await matched(third, "smsc-a", "r1") == 1)
             third.upstreamKeys.mergeEverything()

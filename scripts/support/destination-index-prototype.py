@@ -7,7 +7,7 @@ cache, the same libsqlite3 Tern links), written 200 messages to a commit after P
 each to one of a million numbers:
 
   none    no destination index at all (the floor)
-  inline  an index on (destination, id) in the message table's file, as Tern has it now
+  inline  an index on (destination, id) in the message table's file, as Tern had it before the twelfth pass
   staged  the commit appends (destination, id) in arrival order to a small table (cheap: the
           pages it touches are the last ones); every MERGE_EVERY messages they are sorted and
           inserted into an index in a second file, and deleted from the small table
